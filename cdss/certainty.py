@@ -1,0 +1,108 @@
+"""Certainty combination and ranking of causes (MYCIN-style certainty factors).
+
+For each cause, the weights of the rules that fired are combined by noisy-OR, separately for
+support and for evidence against, and separately for bedside findings and results:
+
+    S = 1 - prod(1 - w_i)  over supporting rules      D = 1 - prod(1 - v_j)  over lowering rules
+    B = S_bedside * (1 - D_bedside)
+    certainty = [1 - (1 - B) * (1 - S_result)] * (1 - D_result)
+
+so results outrank the bedside: bedside evidence against never reduces what a result
+supports, and a result against (a normal MRI, an EMG that localises elsewhere) lowers
+everything. A rule that fires for both legs counts once (its larger weight). Certainties are
+rule-based weights, not probabilities. Ties (to two decimals) are broken by having any
+support at all, then by result support,
+then by the urgency of an alert naming the cause, then by the number of supporting rules,
+then by the enum order, so that the ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cdss.rulebase.model import Evidence
+from cdss.vocabulary import URGENCY_ORDER, CauseCategory, Urgency
+
+CAUSE_ORDER = {c: i for i, c in enumerate(CauseCategory)}
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedEvidence:
+    """One evidence conclusion of one fired rule (its id, so one rule counts once per cause)."""
+
+    rule_id: str
+    evidence: Evidence
+
+
+@dataclass(slots=True)
+class CauseScore:
+    cause: CauseCategory
+    support_bedside: float = 0.0
+    against_bedside: float = 0.0
+    support_result: float = 0.0
+    against_result: float = 0.0
+    certainty: float = 0.0
+    supporting_rules: list[str] = field(default_factory=list)
+    against_rules: list[str] = field(default_factory=list)
+
+    @property
+    def has_support(self) -> bool:
+        return self.support_bedside > 0 or self.support_result > 0
+
+
+def noisy_or(weights: Iterable[float]) -> float:
+    remaining = 1.0
+    for w in weights:
+        remaining *= 1.0 - w
+    return 1.0 - remaining
+
+
+def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore]:
+    """Combine every fired evidence conclusion into one score per cause (all 16 causes)."""
+    strongest: dict[tuple[str, CauseCategory, int, str], float] = {}
+    for item in items:
+        e = item.evidence
+        key = (item.rule_id, e.cause, e.direction, e.basis)
+        strongest[key] = max(strongest.get(key, 0.0), e.weight)
+    scores = {c: CauseScore(c) for c in CauseCategory}
+    buckets: dict[tuple[CauseCategory, int, str], list[float]] = {}
+    for (rule_id, cause, direction, basis), weight in strongest.items():
+        buckets.setdefault((cause, direction, basis), []).append(weight)
+        rules = scores[cause].supporting_rules if direction > 0 else scores[cause].against_rules
+        if rule_id not in rules:
+            rules.append(rule_id)
+    for (cause, direction, basis), weights in buckets.items():
+        s = scores[cause]
+        value = noisy_or(weights)
+        if direction > 0 and basis == "bedside":
+            s.support_bedside = value
+        elif direction > 0:
+            s.support_result = value
+        elif basis == "bedside":
+            s.against_bedside = value
+        else:
+            s.against_result = value
+    for s in scores.values():
+        bedside = s.support_bedside * (1.0 - s.against_bedside)
+        s.certainty = (1.0 - (1.0 - bedside) * (1.0 - s.support_result)) * (1.0 - s.against_result)
+    return scores
+
+
+def rank(
+    scores: dict[CauseCategory, CauseScore], alert_urgency: dict[CauseCategory, Urgency]
+) -> list[CauseScore]:
+    """All causes, most likely first, with the documented deterministic tie-breaks."""
+
+    def key(s: CauseScore) -> tuple[float, int, int, int, int, int]:
+        urgency = alert_urgency.get(s.cause)
+        return (
+            -round(s.certainty, 2),
+            0 if s.has_support else 1,
+            0 if s.support_result > 0 else 1,
+            URGENCY_ORDER[urgency] if urgency is not None else len(URGENCY_ORDER),
+            -len(s.supporting_rules),
+            CAUSE_ORDER[s.cause],
+        )
+
+    return sorted(scores.values(), key=key)

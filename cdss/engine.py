@@ -1,0 +1,146 @@
+"""Forward chaining in durable-rules, driving its C extension directly.
+
+Why not ``durable.lang``/``durable.engine``: the stock Host starts a timer thread that
+corrupts state under concurrent calls, and its per-action Python layer costs more than the
+matching (../shared notes, measured). Here each stratum of the rule base is one ruleset;
+per evaluation and per unit (affected leg) one session asserts ONE flat fact, the fired
+rules are read off the action queue, and their findings are added to the fact asserted
+into the next stratum, so each layer's conclusions are facts the next layer's rules match.
+
+Rules of the invariants (verified by tests/test_engine.py):
+- one session per unit and stratum, ``delete_state`` in ``finally``: no session outlives a call;
+- a process-wide lock around the C extension (it is not thread-safe and holds the GIL anyway);
+- an alpha sink in every ruleset, so a fact no rule matches is not an error;
+- no ``$not`` anywhere: negation is ``$nex``/complement on the one fact (stratified).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import durable_rules_engine as dre
+
+from cdss.errors import EngineFailure
+from cdss.flatten import Unit
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase, Stratum
+
+_ruleset_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """One rule that fired, on one unit, in one stratum."""
+
+    stratum: int
+    rule: CompiledRule
+    unit: int
+
+
+CauseProps = Callable[[list[Firing]], Mapping[str, Any]]
+
+
+def _rejected_rules(stratum: Stratum, tag: int) -> list[str]:
+    """Name the rules durable-rules cannot compile (e.g. more than 32 expressions)."""
+    out = []
+    for rule in stratum.rules:
+        definition = {rule.name: stratum.definition[rule.name], "sink": stratum.definition["sink"]}
+        try:
+            handle = dre.create_ruleset(f"cdss_{tag}_probe_{rule.name}", json.dumps(definition))
+        except Exception:  # noqa: BLE001 - any refusal names the rule
+            out.append(f"{rule.rule.id} ({rule.rule.file}:{rule.rule.line})")
+        else:
+            dre.delete_ruleset(handle)
+    return out
+
+
+class Engine:
+    """Owns the durable-rules rulesets of one compiled rule base."""
+
+    def __init__(self, compiled: CompiledRuleBase) -> None:
+        self.compiled = compiled
+        self._lock = threading.Lock()
+        self._sessions = itertools.count(1)
+        tag = next(_ruleset_ids)
+        self._handles: list[int] = []
+        for stratum in compiled.strata:
+            name = f"cdss_{tag}_s{stratum.index}"
+            try:
+                self._handles.append(dre.create_ruleset(name, json.dumps(stratum.definition)))
+            except Exception as exc:  # the C extension raises its own plain error type
+                self.close()
+                culprits = ", ".join(_rejected_rules(stratum, tag)) or "unknown rule"
+                raise EngineFailure(
+                    f"durable-rules rejected stratum {stratum.index} ({exc}); rules: {culprits}"
+                ) from exc
+        self.live_sessions = 0  # sessions created and not yet deleted (0 between calls)
+
+    def close(self) -> None:
+        with self._lock:
+            for h in self._handles:
+                dre.delete_ruleset(h)
+            self._handles = []
+
+    def run(
+        self, units: list[Unit], cause_props: CauseProps
+    ) -> tuple[list[Firing], list[dict[str, Any]]]:
+        """Forward-chain over the units; returns every firing in stratum and rule order, and
+        each unit's final fact (case facts, findings and cause certainties).
+
+        cause_props is called once, before the first stratum that tests cause certainties,
+        with the firings so far; it returns the properties (certainty and rank per cause)
+        added to every unit's fact from then on.
+        """
+        props = [dict(u.props) for u in units]
+        firings: list[Firing] = []
+        causes_added = False
+        with self._lock:
+            if not self._handles and self.compiled.strata:
+                raise EngineFailure("engine is closed")
+            for stratum, handle in zip(self.compiled.strata, self._handles, strict=True):
+                if stratum.needs_causes and not causes_added:
+                    extra = cause_props(firings)
+                    for p in props:
+                        p.update(extra)
+                    causes_added = True
+                fired: list[Firing] = []
+                for i, p in enumerate(props):
+                    for name in self._fire(handle, stratum, p):
+                        fired.append(Firing(stratum.index, self.compiled.by_name[name], i))
+                fired.sort(key=lambda f: (int(f.rule.name[1:].rstrip("m")), f.rule.mirrored, f.unit))
+                for f in fired:
+                    for prop in f.rule.finding_props:
+                        props[f.unit][prop] = True
+                firings.extend(fired)
+        return firings, props
+
+    def _fire(self, handle: int, stratum: Stratum, props: dict[str, Any]) -> list[str]:
+        sid = str(next(self._sessions))
+        fact = {k: v for k, v in props.items() if k in stratum.props}
+        fact["sid"] = sid
+        names: list[str] = []
+        self.live_sessions += 1
+        try:
+            code, state = dre.assert_fact(handle, json.dumps(fact))
+            if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
+                raise EngineFailure(f"durable-rules refused a fact (code {code})")
+            result = dre.start_action_for_state(handle, state)
+            message = result[1] if result else None
+            while message:
+                names.append(message[2 : message.index('"', 2)])
+                message = dre.complete_and_start_action(handle, state)
+        except EngineFailure:
+            raise
+        except Exception as exc:  # the C extension raises plain Exception subclasses
+            raise EngineFailure(f"durable-rules failed in stratum {stratum.index}: {exc}") from exc
+        finally:
+            try:
+                dre.delete_state(handle, sid)
+            finally:
+                self.live_sessions -= 1
+        # a rule whose condition has an OR fires once per matching branch: count it once
+        return [n for n in dict.fromkeys(names) if n != "sink"]

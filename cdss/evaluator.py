@@ -1,0 +1,39 @@
+"""One object that answers cases: load rules once, then validate, chain, and decide per case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdss.decision import Decision
+from cdss.engine import Engine
+from cdss.facts import Case
+from cdss.flatten import build_units
+from cdss.reasoning import Reasoner
+from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
+from cdss.rulebase.loader import load_rulebase
+from cdss.validation import validate
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class Evaluator:
+    """Owns a compiled rule base and its engine. Thread-safe (the engine serialises)."""
+
+    def __init__(self, compiled: CompiledRuleBase) -> None:
+        self.compiled = compiled
+        self.engine = Engine(compiled)
+        self.reasoner = Reasoner(compiled)
+        self._drugs = frozenset(compiled.drug_names)
+
+    @classmethod
+    def from_directory(cls, directory: Path = DEFAULT_RULES_DIR) -> Evaluator:
+        return cls(compile_rulebase(load_rulebase(directory)))
+
+    def evaluate(self, case: Case) -> Decision:
+        validate(case)
+        units = build_units(case, self._drugs)
+        firings, props = self.engine.run(units, self.reasoner.cause_props)
+        return self.reasoner.decide(case, units, props, firings)
+
+    def close(self) -> None:
+        self.engine.close()

@@ -1,0 +1,128 @@
+"""Turn a Case into flat facts, one per affected leg (a "unit"), as the rules see them.
+
+A unit holds the case-level facts plus ``A_*`` (the affected leg's examination) and ``O_*``
+(the other leg's). A unilateral foot drop gives one unit; a bilateral one gives two, each leg
+in turn as the affected one. Absent facts are left out (absent = unknown). Two facts are
+derived here because their inputs are separate fields: the estimated age at onset and the
+compartment delta pressure (diastolic minus compartment pressure).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from cdss import facts
+from cdss.rulebase.compiler import UNIT_PROP
+from cdss.rulebase.fact_types import member_property, property_name
+from cdss.vocabulary import Leg, Side
+
+Props = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One affected leg (or, when no leg can be placed, the case alone: leg None)."""
+
+    leg: Leg | None
+    props: Props
+
+
+def _accessors(prefix: str, cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """(field name, property name, is a set) for each field of a facts dataclass."""
+    return tuple(
+        (f.name, property_name(f"{prefix}.{f.name}"), f.type.startswith("frozenset"))
+        for f in fields(cls)
+    )
+
+
+_SECTIONS = (
+    ("patient", _accessors("patient", facts.Patient)),
+    ("presentation", _accessors("presentation", facts.Presentation)),
+    ("history", _accessors("history", facts.History)),
+    ("results", _accessors("results", facts.Results)),
+)
+_GENERAL = _accessors("general", facts.GeneralExam)
+_LEG = {side: _accessors(side, facts.LimbExam) for side in ("A", "O")}
+
+
+def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
+    for name, prop, is_set in accessors:
+        value = getattr(obj, name)
+        if is_set:
+            if value:
+                out[prop] = len(value)
+                for member in value:
+                    out[member_property(prop, member.value)] = True
+        elif value is not None:
+            out[prop] = value.value if hasattr(value, "value") else value
+
+
+def normalise_drug_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def affected_legs(case: facts.Case) -> list[Leg]:
+    """The legs to evaluate as the affected one: from the side, else from the examination."""
+    side = case.presentation.side
+    if side == Side.SIDE_LEFT:
+        return [Leg.LEG_LEFT]
+    if side == Side.SIDE_RIGHT:
+        return [Leg.LEG_RIGHT]
+    if side == Side.SIDE_BILATERAL:
+        return [Leg.LEG_LEFT, Leg.LEG_RIGHT]
+    weak = [
+        leg
+        for leg, exam in ((Leg.LEG_LEFT, case.exam.left), (Leg.LEG_RIGHT, case.exam.right))
+        if exam is not None and exam.ankle_dorsiflexion is not None and exam.ankle_dorsiflexion <= 4
+    ]
+    return weak
+
+
+def case_props(case: facts.Case, drug_names: frozenset[str]) -> Props:
+    """The facts every unit shares (everything but the legs)."""
+    out: Props = {}
+    for section, accessors in _SECTIONS:
+        _put(out, getattr(case, section), accessors)
+    _put(out, case.exam.general, _GENERAL)
+    age, days = case.patient.age_years, case.presentation.days_since_onset
+    if age is not None and days is not None:
+        out["patient_estimated_onset_age_years"] = float(age - days / 365)
+    diastolic = case.exam.general.diastolic_bp_mmhg
+    pressure = case.results.compartment_pressure_mmhg
+    if diastolic is not None and pressure is not None:
+        out["results_compartment_delta_mmhg"] = float(diastolic - pressure)
+    for med in case.medications:
+        name = normalise_drug_name(med.name)
+        if name not in drug_names:
+            continue
+        out[property_name(f"medications.{name}.taken")] = True
+        if med.days_since_start is None:
+            continue
+        days_prop = property_name(f"medications.{name}.days_since_start")
+        # several entries of one drug: the earliest start (most days ago) counts
+        started = max(out.get(days_prop, med.days_since_start), med.days_since_start)
+        out[days_prop] = started
+        if days is not None:
+            out[property_name(f"medications.{name}.started_before_onset")] = started >= days
+    return out
+
+
+def build_units(case: facts.Case, drug_names: frozenset[str]) -> list[Unit]:
+    shared = case_props(case, drug_names)
+    legs = affected_legs(case)
+    if not legs:
+        return [Unit(None, {UNIT_PROP: 0, **shared})]
+    units = []
+    for i, leg in enumerate(legs):
+        props: Props = {UNIT_PROP: i, **shared}
+        affected, other = (
+            (case.exam.left, case.exam.right) if leg == Leg.LEG_LEFT else (case.exam.right, case.exam.left)
+        )
+        if affected is not None:
+            _put(props, affected, _LEG["A"])
+        if other is not None:
+            _put(props, other, _LEG["O"])
+        units.append(Unit(leg, props))
+    return units

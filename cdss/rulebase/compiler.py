@@ -1,0 +1,151 @@
+"""Compile a validated rule base into durable-rules rulesets, one per stratum.
+
+Strata are computed, not declared: a rule that tests a finding runs in a later stratum than
+every rule that concludes it, and a rule that tests a cause's certainty runs after every rule
+that gives evidence for or against a cause (the certainties are combined between strata).
+So each stratum sees every finding it may test, positive or negative, before it starts, and
+no condition depends on the order facts arrive in (durable-rules' ``$not`` would).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cdss.errors import RuleBaseError, RuleProblem
+from cdss.rulebase.conditions import Condition, and_, durable_expressions
+from cdss.rulebase.fact_types import property_name
+from cdss.rulebase.model import Rule, RuleBase
+
+UNIT_PROP = "unit"  # every flat fact carries it; the alpha sink tests it
+MAX_PROPERTIES = 240  # durable-rules crashes on facts with 253 or more properties
+MAX_EXPRESSIONS = 30  # durable-rules refuses a rule with 32 (each and/or group takes two)
+ANCHOR = {"$ex": {UNIT_PROP: 1}}
+SINK = {"all": [{"a": {"$ex": {UNIT_PROP: 1}}}, {"b": {UNIT_PROP: "__never__"}}], "pri": 100}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One durable rule: a rule of the rule base, or its mirror for the other leg."""
+
+    name: str  # the durable rule name, short: r<index> or r<index>m
+    rule: Rule
+    condition: Condition
+    mirrored: bool
+    finding_props: tuple[str, ...]  # properties set to true on the fact when it fires
+
+
+@dataclass(frozen=True, slots=True)
+class Stratum:
+    index: int  # 1 = tests only case facts
+    rules: tuple[CompiledRule, ...]
+    definition: dict[str, Any]
+    props: frozenset[str]  # the properties its rules read (the fact is projected onto them)
+    needs_causes: bool  # its rules test cause certainties
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleBase:
+    rulebase: RuleBase
+    strata: tuple[Stratum, ...]
+    drug_names: tuple[str, ...]
+    by_name: dict[str, CompiledRule]
+
+
+def durable_rule(condition: Condition) -> dict[str, Any]:
+    """The durable-rules definition of one rule: its condition on the unit fact.
+
+    The condition is anchored on the unit property: durable-rules also matches patterns
+    against the session's own state object, so a condition made only of absences ($nex)
+    would otherwise fire once per session on that object.
+    """
+    return {"all": [{"m": and_([ANCHOR, condition.to_durable()])}]}
+
+
+def _tests_causes(condition: Condition) -> bool:
+    return any(leaf.name.startswith("cause ") for leaf in condition.leaves())
+
+
+def _finding_refs(condition: Condition) -> set[str]:
+    return {leaf.name for leaf in condition.leaves() if leaf.op == "has" and "F_" in leaf.name}
+
+
+def _strata_levels(rules: list[Rule]) -> dict[str, int]:
+    concluders: dict[str, list[Rule]] = {}
+    for r in rules:
+        for f in r.findings:
+            concluders.setdefault(f, []).append(r)
+            if r.mirror:
+                concluders.setdefault(f"O.{f}", []).append(r)
+    evidence_rules = [r for r in rules if r.evidence]
+    deps: dict[str, list[Rule]] = {}
+    for r in rules:
+        d = [c for name in _finding_refs(r.when) for c in concluders.get(name, [])]
+        if _tests_causes(r.when):
+            d += evidence_rules
+        deps[r.id] = d
+
+    levels: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def level(r: Rule) -> int:
+        if r.id in levels:
+            return levels[r.id]
+        if r.id in visiting:
+            cycle = [*visiting[visiting.index(r.id) :], r.id]
+            raise RuleBaseError(
+                [RuleProblem(r.file, r.line, r.id, "circular findings: " + " -> ".join(cycle))]
+            )
+        visiting.append(r.id)
+        lv = 1 + max((level(d) for d in deps[r.id]), default=0)
+        visiting.pop()
+        levels[r.id] = lv
+        return lv
+
+    for r in rules:
+        level(r)
+    return levels
+
+
+def compile_rulebase(rulebase: RuleBase) -> CompiledRuleBase:
+    """Stratify the active rules and build one durable-rules ruleset definition per stratum."""
+    rules = [r for r in rulebase.rules if r.status == "active"]
+    levels = _strata_levels(rules)
+    compiled: list[tuple[int, CompiledRule]] = []
+    for i, r in enumerate(rules):
+        props = tuple(property_name(f) for f in r.findings)
+        compiled.append((levels[r.id], CompiledRule(f"r{i}", r, r.when, False, props)))
+        if r.mirror:
+            mirror_props = tuple(property_name(f"O.{f}") for f in r.findings)
+            compiled.append(
+                (levels[r.id], CompiledRule(f"r{i}m", r, r.when.mirrored(), True, mirror_props))
+            )
+    problems = [
+        RuleProblem(c.rule.file, c.rule.line, c.rule.id,
+                    f"condition too complex for durable-rules ({n} expressions, at most "
+                    f"{MAX_EXPRESSIONS}): split the rule or use fewer nested any/all/not")  # fmt: skip
+        for _, c in compiled
+        if (n := durable_expressions(durable_rule(c.condition))) > MAX_EXPRESSIONS
+    ]
+    if problems:
+        raise RuleBaseError(problems)
+    strata = []
+    for index in sorted({lv for lv, _ in compiled}):
+        members = tuple(c for lv, c in compiled if lv == index)
+        definition: dict[str, Any] = {c.name: durable_rule(c.condition) for c in members}
+        definition["sink"] = SINK
+        props = frozenset(
+            {UNIT_PROP}
+            | {leaf.prop for c in members for leaf in c.condition.leaves()}
+            | {leaf.other_prop for c in members for leaf in c.condition.leaves() if leaf.other_prop}
+        )
+        if len(props) > MAX_PROPERTIES:
+            raise RuleBaseError(
+                [RuleProblem("", 0, "", f"stratum {index} reads {len(props)} properties; "
+                             f"durable-rules allows at most {MAX_PROPERTIES}")]  # fmt: skip
+            )
+        needs_causes = any(_tests_causes(c.condition) for c in members)
+        strata.append(Stratum(index, members, definition, props, needs_causes))
+    drugs = tuple(sorted({m for dc in rulebase.meta.drug_classes.values() for m in dc.members}))
+    by_name = {c.name: c for _, c in compiled}
+    return CompiledRuleBase(rulebase, tuple(strata), drugs, by_name)

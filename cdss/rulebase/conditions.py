@@ -1,0 +1,313 @@
+"""Rule conditions: a small tree of tests over one flat fact, compiled to durable-rules.
+
+Every rule tests ONE flat fact (the case seen from one affected leg, plus what earlier strata
+concluded), so no condition ever joins facts and none needs durable's order-dependent ``$not``.
+Absent means unknown: a test on an absent fact is false, and its negation is true (``not``
+of "hip abduction is weak" holds when hip abduction was not examined). The same tree is
+evaluated in Python (`holds`) only to explain which facts a fired rule matched and to cross-check
+durable-rules in the tests; durable-rules decides what fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Props = Mapping[str, Any]
+Json = dict[str, Any]
+
+COMPARATORS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
+    # op: (durable operator, durable operator of the complement, python test)
+    "le": ("$lte", "$gt", lambda a, b: a <= b),
+    "lt": ("$lt", "$gte", lambda a, b: a < b),
+    "ge": ("$gte", "$lt", lambda a, b: a >= b),
+    "gt": ("$gt", "$lte", lambda a, b: a > b),
+}
+WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
+
+
+def _group(op: str, items: list[Json]) -> Json:
+    """An $and/$or of items, with nested groups of the same operator merged into it.
+
+    durable-rules allows about 15 groups per rule (two expressions each, 32 at most), so
+    nesting is flattened: or(or(a, b), c) is or(a, b, c).
+    """
+    flat: list[Json] = []
+    for item in items:
+        if len(item) == 1 and op in item:
+            flat.extend(item[op])
+        else:
+            flat.append(item)
+    return flat[0] if len(flat) == 1 else {op: flat}
+
+
+def or_(items: list[Json]) -> Json:
+    return _group("$or", items)
+
+
+def and_(items: list[Json]) -> Json:
+    return _group("$and", items)
+
+
+def durable_expressions(expr: Any) -> int:
+    """How many entries a condition takes in durable-rules' per-rule expression sequence."""
+    if isinstance(expr, list):
+        return sum(durable_expressions(x) for x in expr)
+    if not isinstance(expr, dict):
+        return 0
+    count = 0
+    for key, value in expr.items():
+        if key in ("$and", "$or"):
+            count += 2
+        elif key == "$m":
+            count += 1
+        count += durable_expressions(value)
+    return count
+
+
+def _absent(prop: str) -> Json:
+    return {"$nex": {prop: 1}}
+
+
+class Condition:
+    """Base of the condition tree."""
+
+    def to_durable(self, negate: bool = False) -> Json:
+        raise NotImplementedError
+
+    def holds(self, props: Props) -> bool:
+        raise NotImplementedError
+
+    def leaves(self) -> Iterator[Leaf]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def mirrored(self) -> Condition:
+        """The same test with the affected leg (A) and the other leg (O) swapped."""
+        raise NotImplementedError
+
+    def matched(self, props: Props) -> list[Leaf]:
+        """The leaves that made this condition true for props (the rule's evidence)."""
+        out: list[Leaf] = []
+        self._collect(props, True, out)
+        return out
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf(Condition):
+    """One test on one property of the flat fact.
+
+    op is one of: is, eq, in, le, lt, ge, gt (against a literal), le_fact.. gt_fact (against
+    another fact), known, has (set membership). `name` is the readable fact name shown to
+    clinicians; `prop` the durable property.
+    """
+
+    name: str
+    prop: str
+    op: str
+    value: Any = None
+    other_name: str = ""  # for *_fact comparisons
+    other_prop: str = ""
+    negated: bool = False
+
+    def _positive(self) -> Json:
+        p, v = self.prop, self.value
+        if self.op in ("is", "eq"):
+            return {p: v}
+        if self.op == "in":
+            return or_([{p: x} for x in v])
+        if self.op in COMPARATORS:
+            return {COMPARATORS[self.op][0]: {p: v}}
+        if self.op.endswith("_fact"):
+            return {COMPARATORS[self.op[:-5]][0]: {p: {"$m": self.other_prop}}}
+        if self.op == "known":
+            return {"$ex": {p: 1}} if v else _absent(p)
+        if self.op == "has":
+            return {p: True}
+        raise ValueError(self.op)
+
+    def _negative(self) -> Json:
+        p, v = self.prop, self.value
+        if self.op == "is":
+            return or_([_absent(p), {p: not v}])
+        if self.op == "eq":
+            return or_([_absent(p), {"$neq": {p: v}}])
+        if self.op == "in":
+            return or_([_absent(p), and_([{"$neq": {p: x}} for x in v])])
+        if self.op in COMPARATORS:
+            return or_([_absent(p), {COMPARATORS[self.op][1]: {p: v}}])
+        if self.op.endswith("_fact"):
+            flip = COMPARATORS[self.op[:-5]][1]
+            return or_([_absent(p), _absent(self.other_prop), {flip: {p: {"$m": self.other_prop}}}])
+        if self.op == "known":
+            return _absent(p) if v else {"$ex": {p: 1}}
+        if self.op == "has":
+            return _absent(p)
+        raise ValueError(self.op)
+
+    def to_durable(self, negate: bool = False) -> Json:
+        return self._negative() if negate != self.negated else self._positive()
+
+    def _positive_holds(self, props: Props) -> bool:
+        value = props.get(self.prop)
+        if self.op == "known":
+            return (value is not None) == bool(self.value)
+        if value is None:
+            return False
+        if self.op in ("is", "eq"):
+            return bool(value == self.value)
+        if self.op == "in":
+            return value in self.value
+        if self.op in COMPARATORS:
+            return COMPARATORS[self.op][2](value, self.value)
+        if self.op.endswith("_fact"):
+            other = props.get(self.other_prop)
+            return other is not None and COMPARATORS[self.op[:-5]][2](value, other)
+        if self.op == "has":
+            return value is True
+        raise ValueError(self.op)
+
+    def holds(self, props: Props) -> bool:
+        return self._positive_holds(props) != self.negated
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        if self.holds(props) == want:
+            out.append(self)
+
+    def mirrored(self) -> Leaf:
+        def swap(text: str) -> str:
+            for a, b in (("A.", "O."), ("A_", "O_")):
+                if text.startswith(a):
+                    return b + text[len(a) :]
+                if text.startswith(b):
+                    return a + text[len(b) :]
+            return text
+
+        return Leaf(
+            swap(self.name),
+            swap(self.prop),
+            self.op,
+            self.value,
+            swap(self.other_name),
+            swap(self.other_prop),
+            self.negated,
+        )
+
+    def negate(self) -> Leaf:
+        return Leaf(
+            self.name,
+            self.prop,
+            self.op,
+            self.value,
+            self.other_name,
+            self.other_prop,
+            not self.negated,
+        )
+
+    def describe(self) -> str:
+        text = self._describe_positive()
+        return f"NOT ({text})" if self.negated else text
+
+    def _describe_positive(self) -> str:
+        v = self.value
+        if self.op == "is":
+            return f"{self.name} is {'yes' if v else 'no'}"
+        if self.op == "eq":
+            return f"{self.name} = {v}"
+        if self.op == "in":
+            return f"{self.name} is one of {', '.join(map(str, v))}"
+        if self.op in COMPARATORS:
+            return f"{self.name} {WORDS[self.op]} {v}"
+        if self.op.endswith("_fact"):
+            return f"{self.name} {WORDS[self.op[:-5]]} {self.other_name}"
+        if self.op == "known":
+            return f"{self.name} is {'recorded' if v else 'not recorded'}"
+        if self.op == "has":
+            return f"{self.name} includes {v}"
+        raise ValueError(self.op)
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf(Condition):
+    items: tuple[Condition, ...]
+
+    def to_durable(self, negate: bool = False) -> Json:
+        parts = [c.to_durable(negate) for c in self.items]
+        return or_(parts) if negate else and_(parts)
+
+    def holds(self, props: Props) -> bool:
+        return all(c.holds(props) for c in self.items)
+
+    def leaves(self) -> Iterator[Leaf]:
+        for c in self.items:
+            yield from c.leaves()
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        for c in self.items:
+            if want or not c.holds(props):
+                c._collect(props, want, out)
+
+    def mirrored(self) -> AllOf:
+        return AllOf(tuple(c.mirrored() for c in self.items))
+
+    def describe(self) -> str:
+        return "(" + " AND ".join(c.describe() for c in self.items) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(Condition):
+    items: tuple[Condition, ...]
+
+    def to_durable(self, negate: bool = False) -> Json:
+        parts = [c.to_durable(negate) for c in self.items]
+        return and_(parts) if negate else or_(parts)
+
+    def holds(self, props: Props) -> bool:
+        return any(c.holds(props) for c in self.items)
+
+    def leaves(self) -> Iterator[Leaf]:
+        for c in self.items:
+            yield from c.leaves()
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        for c in self.items:
+            if c.holds(props) == want:
+                c._collect(props, want, out)
+
+    def mirrored(self) -> AnyOf:
+        return AnyOf(tuple(c.mirrored() for c in self.items))
+
+    def describe(self) -> str:
+        return "(" + " OR ".join(c.describe() for c in self.items) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Condition):
+    item: Condition
+
+    def to_durable(self, negate: bool = False) -> Json:
+        return self.item.to_durable(not negate)
+
+    def holds(self, props: Props) -> bool:
+        return not self.item.holds(props)
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield from self.item.leaves()
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        self.item._collect(props, not want, out)
+
+    def mirrored(self) -> Not:
+        return Not(self.item.mirrored())
+
+    def describe(self) -> str:
+        return f"NOT {self.item.describe()}"
