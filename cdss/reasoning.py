@@ -71,19 +71,50 @@ class _Context:
     case: facts.Case
     units: list[Unit]
     props: list[dict[str, Any]]
+    concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
+
+    @classmethod
+    def build(cls, compiled: CompiledRuleBase, case: facts.Case, units: list[Unit],
+              props: list[dict[str, Any]], firings: list[Firing]) -> _Context:  # fmt: skip
+        concluded: dict[tuple[int, str], Firing] = {}
+        for f in firings:
+            for prop in f.rule.finding_props:
+                concluded.setdefault((f.unit, prop), f)
+        return cls(compiled, case, units, props, concluded)
 
     def leg(self, firing: Firing) -> Leg | None:
         return self.units[firing.unit].leg
 
     def fact_values(self, firing: Firing) -> tuple[FactValue, ...]:
+        """Every leaf of the rule's condition that held, as the trace shows it."""
         props = self.props[firing.unit]
         leg = self.leg(firing)
         out = [_fact_value(leaf, props, leg) for leaf in firing.rule.condition.matched(props)]
         return tuple(dict.fromkeys(out))
 
+    def evidence(self, firing: Firing, seen: frozenset[str] = frozenset()) -> tuple[FactValue, ...]:
+        """The case facts behind a firing: findings it matched are replaced by the facts of the
+        rules that concluded them (recursively); what it matched by an absence ("not ...") is
+        left out (it is in the trace)."""
+        props = self.props[firing.unit]
+        leg = self.leg(firing)
+        out: list[FactValue] = []
+        for leaf in firing.rule.condition.matched(props):
+            if not leaf.positive_holds(props):
+                continue  # matched by an absence ("not ..."): shown in the trace only
+            is_finding = leaf.op == "has" and leaf.name.startswith(("F_", "O.F_"))
+            if not is_finding:
+                out.append(_fact_value(leaf, props, leg))
+                continue
+            source = self.concluded_by.get((firing.unit, leaf.prop))
+            if source is None or not props.get(leaf.prop) or leaf.prop in seen:
+                continue
+            out.extend(self.evidence(source, seen | {leaf.prop}))
+        return tuple(dict.fromkeys(out))
+
     def ref(self, firing: Firing, weight: float = 0.0) -> RuleRef:
         r = firing.rule.rule
-        return RuleRef(r.id, r.title, self._ref_leg(firing), self.fact_values(firing), weight)
+        return RuleRef(r.id, r.title, self._ref_leg(firing), self.evidence(firing), weight)
 
     def _ref_leg(self, firing: Firing) -> Leg | None:
         leaves = firing.rule.condition.leaves()
@@ -183,7 +214,7 @@ class Reasoner:
         props: list[dict[str, Any]],
         firings: list[Firing],
     ) -> Decision:
-        ctx = _Context(self.compiled, case, units, props)
+        ctx = _Context.build(self.compiled, case, units, props, firings)
         scores, ranked = self.scores(firings)
         alert_urgency = self._alert_urgency(firings)
         causes = self._causes(ctx, firings, ranked, alert_urgency)
@@ -219,7 +250,8 @@ class Reasoner:
                     rid = f.rule.rule.id
                     if rid not in best or c.weight > best[rid][0]:
                         best[rid] = (c.weight, f)
-        return tuple(ctx.ref(f, w) for w, f in best.values())
+        ordered = sorted(best.values(), key=lambda wf: -wf[0])
+        return tuple(ctx.ref(f, w) for w, f in ordered)
 
     def _likelihood(self, s: CauseScore, alert: Urgency | None) -> Likelihood:
         if s.certainty >= self.thresholds.likely:
@@ -313,7 +345,7 @@ class Reasoner:
                         merged[c.kind] = (c, fs)
         alerts = [
             Alert(c.kind, c.urgency, c.summary, c.action, _ids(fs),
-                  _merge_facts(ctx.fact_values(f) for f in fs))  # fmt: skip
+                  _merge_facts(ctx.evidence(f) for f in fs))  # fmt: skip
             for c, fs in merged.values()
         ]
         alerts.sort(key=lambda a: URGENCY_ORDER[a.urgency])
@@ -374,7 +406,7 @@ class Reasoner:
                     rule_ids=_ids(fs),
                     timing=_timing(c, days),
                     earliest_day_after_onset=c.earliest_day,
-                    facts=_merge_facts(ctx.fact_values(f) for f in fs),
+                    facts=_merge_facts(ctx.evidence(f) for f in fs),
                 )
             )
         out.sort(key=lambda t: URGENCY_ORDER[t.urgency])
@@ -405,7 +437,7 @@ class Reasoner:
             )
             out.append(
                 SuggestedTreatment(kind, " ".join(explanations), _ids(fs), tuple(causes),
-                                   _merge_facts(ctx.fact_values(f) for f in fs))  # fmt: skip
+                                   _merge_facts(ctx.evidence(f) for f in fs))  # fmt: skip
             )
         return tuple(out)
 

@@ -15,7 +15,7 @@ class EvaluateRequest(_message.Message):
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...
 
 class EvaluateResponse(_message.Message):
-    __slots__ = ("case_id", "alerts", "causes", "tests", "treatments", "requests", "not_assessed", "conflicts", "trace", "ruleset_version", "intended_use", "why_not")
+    __slots__ = ("case_id", "alerts", "causes", "tests", "treatments", "requests", "not_assessed", "conflicts", "trace", "ruleset_version", "intended_use", "why_not", "withheld")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ALERTS_FIELD_NUMBER: _ClassVar[int]
     CAUSES_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +28,7 @@ class EvaluateResponse(_message.Message):
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     INTENDED_USE_FIELD_NUMBER: _ClassVar[int]
     WHY_NOT_FIELD_NUMBER: _ClassVar[int]
+    WITHHELD_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     alerts: _containers.RepeatedCompositeFieldContainer[_decision_pb2.Alert]
     causes: _containers.RepeatedCompositeFieldContainer[_decision_pb2.RankedCause]
@@ -40,7 +41,18 @@ class EvaluateResponse(_message.Message):
     ruleset_version: _decision_pb2.RulesetVersion
     intended_use: str
     why_not: _containers.RepeatedCompositeFieldContainer[WhyNot]
-    def __init__(self, case_id: _Optional[str] = ..., alerts: _Optional[_Iterable[_Union[_decision_pb2.Alert, _Mapping]]] = ..., causes: _Optional[_Iterable[_Union[_decision_pb2.RankedCause, _Mapping]]] = ..., tests: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTest, _Mapping]]] = ..., treatments: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTreatment, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[_decision_pb2.InformationRequest, _Mapping]]] = ..., not_assessed: _Optional[_Iterable[str]] = ..., conflicts: _Optional[_Iterable[str]] = ..., trace: _Optional[_Iterable[_Union[_decision_pb2.TraceEntry, _Mapping]]] = ..., ruleset_version: _Optional[_Union[_decision_pb2.RulesetVersion, _Mapping]] = ..., intended_use: _Optional[str] = ..., why_not: _Optional[_Iterable[_Union[WhyNot, _Mapping]]] = ...) -> None: ...
+    withheld: _containers.RepeatedCompositeFieldContainer[Withheld]
+    def __init__(self, case_id: _Optional[str] = ..., alerts: _Optional[_Iterable[_Union[_decision_pb2.Alert, _Mapping]]] = ..., causes: _Optional[_Iterable[_Union[_decision_pb2.RankedCause, _Mapping]]] = ..., tests: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTest, _Mapping]]] = ..., treatments: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTreatment, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[_decision_pb2.InformationRequest, _Mapping]]] = ..., not_assessed: _Optional[_Iterable[str]] = ..., conflicts: _Optional[_Iterable[str]] = ..., trace: _Optional[_Iterable[_Union[_decision_pb2.TraceEntry, _Mapping]]] = ..., ruleset_version: _Optional[_Union[_decision_pb2.RulesetVersion, _Mapping]] = ..., intended_use: _Optional[str] = ..., why_not: _Optional[_Iterable[_Union[WhyNot, _Mapping]]] = ..., withheld: _Optional[_Iterable[_Union[Withheld, _Mapping]]] = ...) -> None: ...
+
+class Withheld(_message.Message):
+    __slots__ = ("item", "reason", "rule_ids")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RULE_IDS_FIELD_NUMBER: _ClassVar[int]
+    item: str
+    reason: str
+    rule_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, item: _Optional[str] = ..., reason: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class WhyNot(_message.Message):
     __slots__ = ("category", "certainty", "explanation", "against")

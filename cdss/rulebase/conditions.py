@@ -154,7 +154,8 @@ class Leaf(Condition):
     def to_durable(self, negate: bool = False) -> Json:
         return self._negative() if negate != self.negated else self._positive()
 
-    def _positive_holds(self, props: Props) -> bool:
+    def positive_holds(self, props: Props) -> bool:
+        """Whether the test holds ignoring `negated` (absent facts never hold)."""
         value = props.get(self.prop)
         if self.op == "known":
             return (value is not None) == bool(self.value)
@@ -174,7 +175,7 @@ class Leaf(Condition):
         raise ValueError(self.op)
 
     def holds(self, props: Props) -> bool:
-        return self._positive_holds(props) != self.negated
+        return self.positive_holds(props) != self.negated
 
     def leaves(self) -> Iterator[Leaf]:
         yield self

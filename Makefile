@@ -1,0 +1,59 @@
+# Every target installs what it needs into .venv first (from PyPI), so a fresh machine
+# needs only python3 (3.11+), make and a C compiler (durable-rules builds from source).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PORT   ?= 50051
+CASE   ?= examples/peroneal-compression.json
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## create .venv and install the project with its dev tools
+
+run: $(STAMP) ## start the server, evaluate the example case through it, stop it
+	$(BIN)/python scripts/run_example.py --port $(PORT) $(CASE)
+
+serve: $(STAMP) ## run the gRPC server in the foreground (PORT=50051)
+	$(BIN)/python -m cdss serve --port $(PORT)
+
+evaluate: $(STAMP) ## evaluate CASE=file.json with an in-process server
+	$(BIN)/python -m cdss evaluate $(CASE)
+
+test: $(STAMP) ## run the test suite (unit, golden cases over gRPC, CLI, bad input)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check cdss tests scripts
+	$(BIN)/ruff format --check cdss tests scripts
+
+typecheck: $(STAMP) ## mypy --strict on the handwritten code
+	$(BIN)/mypy
+
+check: lint typecheck test ## everything CI runs
+
+fmt: $(STAMP) ## fix formatting and import order
+	$(BIN)/ruff check --fix cdss tests scripts
+	$(BIN)/ruff format cdss tests scripts
+
+proto: $(STAMP) ## regenerate cdss/_proto from protos/ (commit the result)
+	$(BIN)/python scripts/gen_protos.py
+
+check-proto: $(STAMP) ## fail if cdss/_proto is stale
+	$(BIN)/python -m pytest -q tests/test_generated_code.py
+
+rules: $(STAMP) ## validate the rule base and list its rules
+	$(BIN)/python -m cdss rules list
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

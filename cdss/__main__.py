@@ -1,0 +1,7 @@
+"""`python -m cdss ...`: see cdss.cli."""
+
+import sys
+
+from cdss.cli import main
+
+sys.exit(main())

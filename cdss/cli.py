@@ -1,0 +1,186 @@
+"""Command line: `python -m cdss serve | evaluate | rules`.
+
+Exit codes: 0 success, 1 failure (bad case file, unreachable server, invalid input, invalid
+rule base), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import grpc
+from google.protobuf import json_format
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.errors import CdssError
+from cdss.evaluator import DEFAULT_RULES_DIR
+from cdss.report import render
+
+DEFAULT_TIMEOUT = 10.0
+# Retry only UNAVAILABLE (e.g. a server process restarting), never INVALID_ARGUMENT.
+SERVICE_CONFIG = json.dumps(
+    {
+        "methodConfig": [
+            {
+                "name": [{"service": "cdss.v1.FootDropDecisionSupport"}],
+                "retryPolicy": {
+                    "maxAttempts": 2,
+                    "initialBackoff": "0.2s",
+                    "maxBackoff": "1s",
+                    "backoffMultiplier": 2,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        ]
+    }
+)
+CHANNEL_OPTIONS = [("grpc.enable_retries", 1), ("grpc.service_config", SERVICE_CONFIG)]
+
+
+class CliError(Exception):
+    """A failure reported as one readable message and exit code 1."""
+
+
+def read_case(path: Path) -> case_pb2.Case:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
+    try:
+        return json_format.Parse(text, case_pb2.Case())
+    except json_format.ParseError as exc:
+        raise CliError(f"{path} is not a valid case: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _channel(target: str | None) -> Iterator[tuple[grpc.Channel, str]]:
+    """A channel to the given server, or to an in-process server started for this call."""
+    if target:
+        with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
+            yield channel, target
+        return
+    from cdss.server import ServerConfig, build_server  # only when serving in-process
+
+    running = build_server(ServerConfig(bind="127.0.0.1", port=0, threads=2))
+    running.server.start()
+    try:
+        address = f"127.0.0.1:{running.port}"
+        with grpc.insecure_channel(address, options=CHANNEL_OPTIONS) as channel:
+            yield channel, "in-process server"
+    finally:
+        running.server.stop(None).wait()
+        running.evaluator.close()
+
+
+def _rpc_failure(exc: grpc.RpcError, where: str) -> CliError:
+    code = exc.code() if isinstance(exc, grpc.Call) else None
+    details = exc.details() if isinstance(exc, grpc.Call) else str(exc)
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return CliError(f"cannot reach the server at {where}: {details}")
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return CliError(f"the server at {where} did not answer in time")
+    lines = [f"{code.name if code else 'error'}: {details}"]
+    status = rpc_status.from_call(exc) if isinstance(exc, grpc.Call) else None
+    for detail in status.details if status else []:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            lines += [f"  {v.field}: {v.description}" for v in bad.field_violations]
+    return CliError("\n".join(lines))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    case = read_case(Path(args.case))
+    with _channel(args.server) as (channel, where):
+        stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
+        try:
+            resp = stub.Evaluate(foot_drop_service_pb2.EvaluateRequest(case=case), timeout=args.timeout)
+        except grpc.RpcError as exc:
+            raise _rpc_failure(exc, where) from exc
+    if args.json:
+        print(json_format.MessageToJson(resp, preserving_proto_field_name=True, indent=2))
+    else:
+        print(render(resp, why_not=args.why_not, trace=args.trace), end="")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from cdss.server import ServerConfig, serve
+
+    env = ServerConfig.from_env()
+    config = ServerConfig(
+        bind=args.bind or env.bind,
+        port=env.port if args.port is None else args.port,
+        threads=args.threads or env.threads,
+        grace_seconds=env.grace_seconds if args.grace is None else args.grace,
+        rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
+    )
+    return serve(config)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from cdss.rulebase.compiler import compile_rulebase
+    from cdss.rulebase.loader import load_rulebase
+
+    compiled = compile_rulebase(load_rulebase(Path(args.rules_dir)))
+    rb = compiled.rulebase
+    active = [r for r in rb.rules if r.status == "active"]
+    print(f"{len(rb.rules)} rules ({len(active)} active) in {len(compiled.strata)} strata, "
+          f"version {rb.meta.version}, {rb.content_hash}")  # fmt: skip
+    if args.action == "list":
+        strata = {c.rule.id: s.index for s in compiled.strata for c in s.rules}
+        for r in rb.rules:
+            print(f"{r.id:7} v{r.version} s{strata.get(r.id, 0)} {r.status:7} {r.title}  [{r.file}:{r.line}]")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cdss", description="Foot-drop clinical decision support")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ev = sub.add_parser("evaluate", help="evaluate a case file and print the answer")
+    ev.add_argument("case", help="case file (JSON, case-format contract)")
+    ev.add_argument("--server", help="HOST:PORT of a running server (default: start one in-process)")
+    ev.add_argument("--json", action="store_true", help="print the response as JSON")
+    ev.add_argument("--why-not", action="store_true", help="say what speaks against the other causes")
+    ev.add_argument("--trace", action="store_true", help="list every rule that fired")
+    ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
+    ev.set_defaults(func=cmd_evaluate)
+
+    sv = sub.add_parser("serve", help="run the gRPC server (flags override CDSS_* variables)")
+    sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
+    sv.add_argument("--port", type=int, help="port (CDSS_PORT, default 50051; 0 = any free port)")
+    sv.add_argument("--threads", type=int, help="request threads (CDSS_THREADS, default 8)")
+    sv.add_argument("--grace", type=float, help="seconds to drain on SIGTERM (CDSS_GRACE_SECONDS)")
+    sv.add_argument("--rules-dir", help="rule base directory (CDSS_RULES_DIR)")
+    sv.set_defaults(func=cmd_serve)
+
+    ru = sub.add_parser("rules", help="check or list the rule base")
+    ru.add_argument("action", choices=["check", "list"], nargs="?", default="check")
+    ru.add_argument("--rules-dir", default=str(DEFAULT_RULES_DIR))
+    ru.set_defaults(func=cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        result: int = args.func(args)
+    except (CliError, CdssError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return result

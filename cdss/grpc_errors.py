@@ -1,0 +1,62 @@
+"""The one place where cdss errors become gRPC status codes.
+
+| error                | status              | detail                               |
+|----------------------|---------------------|--------------------------------------|
+| CaseError            | INVALID_ARGUMENT    | google.rpc.BadRequest field violations |
+| RuleBaseError        | FAILED_PRECONDITION | (the rule base did not load)         |
+| EngineFailure        | INTERNAL            | (retry-safe; no case data)           |
+| anything else        | INTERNAL            | (logged without case data)           |
+"""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from cdss.errors import CaseError, CdssError, EngineFailure, RuleBaseError
+
+_CODES: tuple[tuple[type[BaseException], int, grpc.StatusCode], ...] = (
+    (CaseError, code_pb2.INVALID_ARGUMENT, grpc.StatusCode.INVALID_ARGUMENT),
+    (RuleBaseError, code_pb2.FAILED_PRECONDITION, grpc.StatusCode.FAILED_PRECONDITION),
+    (EngineFailure, code_pb2.INTERNAL, grpc.StatusCode.INTERNAL),
+)
+
+
+def status_code(error: BaseException) -> grpc.StatusCode:
+    for cls, _, code in _CODES:
+        if isinstance(error, cls):
+            return code
+    return grpc.StatusCode.INTERNAL
+
+
+def to_status(error: BaseException) -> grpc.Status:
+    """A rich status for error: field violations for a bad case, a bare message otherwise."""
+    for cls, code, _ in _CODES:
+        if isinstance(error, cls):
+            break
+    else:
+        code = code_pb2.INTERNAL
+    if isinstance(error, CaseError):
+        bad = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                for v in error.violations
+            ]
+        )
+        detail = any_pb2.Any()
+        detail.Pack(bad)
+        message = f"invalid case: {len(error.violations)} field(s) - " + "; ".join(
+            str(v) for v in error.violations[:5]
+        )
+        return rpc_status.to_status(status_pb2.Status(code=code, message=message, details=[detail]))
+    if isinstance(error, CdssError):
+        message = str(error) if not isinstance(error, EngineFailure) else "evaluation failed; retry"
+    else:
+        message = "internal error"
+    return rpc_status.to_status(status_pb2.Status(code=code, message=message))
+
+
+def abort(context: grpc.ServicerContext, error: BaseException) -> None:
+    context.abort_with_status(to_status(error))

@@ -1,0 +1,125 @@
+"""Build and run the gRPC server: servicer, health, reflection, limits, graceful shutdown."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.evaluator import DEFAULT_RULES_DIR, Evaluator
+from cdss.servicer import MAX_CASE_BYTES, FootDropServicer
+
+log = logging.getLogger("cdss.server")
+SERVICE_NAME = foot_drop_service_pb2.DESCRIPTOR.services_by_name["FootDropDecisionSupport"].full_name
+MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case itself
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Everything `python -m cdss serve` can set (flags override CDSS_* environment variables)."""
+
+    bind: str = "127.0.0.1"
+    port: int = 50051
+    threads: int = 8
+    grace_seconds: float = 5.0
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    max_case_bytes: int = MAX_CASE_BYTES
+    rules_dir: Path = field(default=DEFAULT_RULES_DIR)
+    reuse_port: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            bind=env.get("CDSS_BIND", defaults.bind),
+            port=int(env.get("CDSS_PORT", defaults.port)),
+            threads=int(env.get("CDSS_THREADS", defaults.threads)),
+            grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
+            rules_dir=Path(env.get("CDSS_RULES_DIR", str(defaults.rules_dir))),
+        )
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.bind}]" if ":" in self.bind and not self.bind.startswith("[") else self.bind
+        return f"{host}:{self.port}"
+
+
+@dataclass
+class RunningServer:
+    server: grpc.Server
+    port: int
+    health: health.HealthServicer
+    evaluator: Evaluator
+
+    def stop(self, grace: float | None) -> threading.Event:
+        self.health.enter_graceful_shutdown()
+        event: threading.Event = self.server.stop(grace)
+        return event
+
+
+def create_server(config: ServerConfig, evaluator: Evaluator | None = None) -> tuple[grpc.Server, int]:
+    """Build the server (not started) and bind it; returns (server, bound port)."""
+    running = build_server(config, evaluator)
+    return running.server, running.port
+
+
+def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> RunningServer:
+    evaluator = evaluator or Evaluator.from_directory(config.rules_dir)
+    options = [
+        ("grpc.max_receive_message_length", config.max_message_bytes),
+        ("grpc.max_send_message_length", 4 * config.max_message_bytes),
+        ("grpc.so_reuseport", 1 if config.reuse_port else 0),
+    ]
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.threads), options=options)
+    foot_drop_service_pb2_grpc.add_FootDropDecisionSupportServicer_to_server(
+        FootDropServicer(evaluator, config.max_case_bytes), server
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+    )
+    port = server.add_insecure_port(config.address)
+    if port == 0:
+        raise OSError(f"cannot bind {config.address}")
+    # the rule base is loaded and compiled: only now does the service report SERVING
+    for name in ("", SERVICE_NAME):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, port, health_servicer, evaluator)
+
+
+def serve(config: ServerConfig) -> int:
+    """Run until SIGTERM or SIGINT, then drain in-flight calls for grace_seconds."""
+    running = build_server(config)
+    running.server.start()
+    rb = running.evaluator.compiled.rulebase
+    log.info("serving %s on %s:%d rules=%d version=%s %s", SERVICE_NAME, config.bind, running.port,
+             len(rb.rules), rb.meta.version, rb.content_hash)  # fmt: skip
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %d: draining for up to %.1fs", signum, config.grace_seconds)
+        stopping.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stopping.wait(0.5):
+            pass
+        running.stop(config.grace_seconds).wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        running.evaluator.close()
+    log.info("stopped")
+    return 0
