@@ -8,4 +8,12 @@ from cdss.errors import CaseError, CdssError, EngineFailure, RuleBaseError
 from cdss.evaluator import Evaluator
 from cdss.facts import Case
 
-__all__ = ["Case", "CaseError", "CdssError", "Decision", "EngineFailure", "Evaluator", "RuleBaseError"]
+__all__ = [
+    "Case",
+    "CaseError",
+    "CdssError",
+    "Decision",
+    "EngineFailure",
+    "Evaluator",
+    "RuleBaseError",
+]

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import grpc
-from google.protobuf import json_format
+from google.protobuf import any_pb2, json_format
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
@@ -89,7 +89,8 @@ def _rpc_failure(exc: grpc.RpcError, where: str) -> CliError:
         return CliError(f"the server at {where} did not answer in time")
     lines = [f"{code.name if code else 'error'}: {details}"]
     status = rpc_status.from_call(exc) if isinstance(exc, grpc.Call) else None
-    for detail in status.details if status else []:
+    details_list: list[any_pb2.Any] = list(status.details) if status else []
+    for detail in details_list:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)
@@ -102,7 +103,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with _channel(args.server) as (channel, where):
         stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
         try:
-            resp = stub.Evaluate(foot_drop_service_pb2.EvaluateRequest(case=case), timeout=args.timeout)
+            resp = stub.Evaluate(
+                foot_drop_service_pb2.EvaluateRequest(case=case), timeout=args.timeout
+            )
         except grpc.RpcError as exc:
             raise _rpc_failure(exc, where) from exc
     if args.json:
@@ -133,12 +136,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
     compiled = compile_rulebase(load_rulebase(Path(args.rules_dir)))
     rb = compiled.rulebase
     active = [r for r in rb.rules if r.status == "active"]
-    print(f"{len(rb.rules)} rules ({len(active)} active) in {len(compiled.strata)} strata, "
-          f"version {rb.meta.version}, {rb.content_hash}")  # fmt: skip
+    print(
+        f"{len(rb.rules)} rules ({len(active)} active) in {len(compiled.strata)} strata, "
+        f"version {rb.meta.version}, {rb.content_hash}"
+    )
     if args.action == "list":
         strata = {c.rule.id: s.index for s in compiled.strata for c in s.rules}
         for r in rb.rules:
-            print(f"{r.id:7} v{r.version} s{strata.get(r.id, 0)} {r.status:7} {r.title}  [{r.file}:{r.line}]")
+            print(
+                f"{r.id:7} v{r.version} s{strata.get(r.id, 0)} {r.status:7} {r.title}"
+                f"  [{r.file}:{r.line}]"
+            )
     return 0
 
 
@@ -149,9 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="evaluate a case file and print the answer")
     ev.add_argument("case", help="case file (JSON, case-format contract)")
-    ev.add_argument("--server", help="HOST:PORT of a running server (default: start one in-process)")
+    ev.add_argument(
+        "--server", help="HOST:PORT of a running server (default: start one in-process)"
+    )
     ev.add_argument("--json", action="store_true", help="print the response as JSON")
-    ev.add_argument("--why-not", action="store_true", help="say what speaks against the other causes")
+    ev.add_argument(
+        "--why-not", action="store_true", help="say what speaks against the other causes"
+    )
     ev.add_argument("--trace", action="store_true", help="list every rule that fired")
     ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
     ev.set_defaults(func=cmd_evaluate)

@@ -110,8 +110,8 @@ def _facts(values: tuple[FactValue, ...]) -> list[decision_pb2.Fact]:
     return [decision_pb2.Fact(name=f.name, value=f.value) for f in values]
 
 
-def _leg(leg: Leg | None) -> int:
-    return decision_pb2.Leg.Value(leg.value) if leg is not None else 0
+def _leg(leg: Leg | None) -> str | None:
+    return leg.value if leg is not None else None
 
 
 def _ref(r: RuleRef) -> decision_pb2.RuleRef:
@@ -120,11 +120,8 @@ def _ref(r: RuleRef) -> decision_pb2.RuleRef:
     )
 
 
-def _enum(enum: Any, value: StrEnum) -> int:
-    return int(enum.Value(value.value))
-
-
 def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateResponse:
+    """The response message for a decision (enum fields are set by their names)."""
     pb = decision_pb2
     resp = foot_drop_service_pb2.EvaluateResponse(
         case_id=d.case_id,
@@ -134,15 +131,20 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
         conflicts=list(d.conflicts),
     )
     for a in d.alerts:
-        resp.alerts.add(kind=_enum(pb.AlertKind, a.kind), urgency=_enum(pb.Urgency, a.urgency),
-                        summary=a.summary, action=a.action, rule_ids=a.rule_ids,
-                        facts=_facts(a.facts))  # fmt: skip
+        resp.alerts.add(
+            kind=a.kind.value,
+            urgency=a.urgency.value,
+            summary=a.summary,
+            action=a.action,
+            rule_ids=a.rule_ids,
+            facts=_facts(a.facts),
+        )
     for c in d.causes:
         resp.causes.add(
-            category=_enum(pb.CauseCategory, c.category),
-            group=_enum(pb.CauseGroup, c.group),
+            category=c.category.value,
+            group=c.group.value,
             certainty=c.certainty,
-            likelihood=_enum(pb.Likelihood, c.likelihood),
+            likelihood=c.likelihood.value,
             explanation=c.explanation,
             rule_ids=c.rule_ids,
             facts=_facts(c.facts),
@@ -151,31 +153,51 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
             rank=c.rank,
         )
     for t in d.tests:
-        item = resp.tests.add(test=_enum(pb.TestKind, t.test), urgency=_enum(pb.Urgency, t.urgency),
-                              explanation=t.explanation, rule_ids=t.rule_ids, timing=t.timing,
-                              facts=_facts(t.facts))  # fmt: skip
+        item = resp.tests.add(
+            test=t.test.value,
+            urgency=t.urgency.value,
+            explanation=t.explanation,
+            rule_ids=t.rule_ids,
+            timing=t.timing,
+            facts=_facts(t.facts),
+        )
         if t.earliest_day_after_onset is not None:
             item.earliest_day_after_onset = t.earliest_day_after_onset
     for tr in d.treatments:
         resp.treatments.add(
-            treatment=_enum(pb.TreatmentKind, tr.treatment),
+            treatment=tr.treatment.value,
             explanation=tr.explanation,
             rule_ids=tr.rule_ids,
-            for_causes=[_enum(pb.CauseCategory, c) for c in tr.for_causes],
+            for_causes=[c.value for c in tr.for_causes],
             facts=_facts(tr.facts),
         )
     for r in d.requests:
-        resp.requests.add(fields=r.fields, question=r.question, reason=r.reason,
-                          separates=[_enum(pb.CauseCategory, c) for c in r.separates],
-                          urgency=_enum(pb.Urgency, r.urgency), rule_ids=r.rule_ids,
-                          expected_change=r.expected_change)  # fmt: skip
+        resp.requests.add(
+            fields=r.fields,
+            question=r.question,
+            reason=r.reason,
+            separates=[c.value for c in r.separates],
+            urgency=r.urgency.value,
+            rule_ids=r.rule_ids,
+            expected_change=r.expected_change,
+        )
     for e in d.trace:
-        resp.trace.add(rule_id=e.rule_id, rule_version=e.rule_version, title=e.title,
-                       stratum=e.stratum, leg=_leg(e.leg), facts=_facts(e.facts),
-                       conclusions=e.conclusions)  # fmt: skip
+        resp.trace.add(
+            rule_id=e.rule_id,
+            rule_version=e.rule_version,
+            title=e.title,
+            stratum=e.stratum,
+            leg=_leg(e.leg),
+            facts=_facts(e.facts),
+            conclusions=e.conclusions,
+        )
     for w in d.why_not:
-        resp.why_not.add(category=_enum(pb.CauseCategory, w.category), certainty=w.certainty,
-                         explanation=w.explanation, against=[_ref(r) for r in w.against])  # fmt: skip
+        resp.why_not.add(
+            category=w.category.value,
+            certainty=w.certainty,
+            explanation=w.explanation,
+            against=[_ref(r) for r in w.against],
+        )
     for h in d.withheld:
         resp.withheld.add(item=h.item.value, reason=h.reason, rule_ids=h.rule_ids)
     return resp

@@ -10,7 +10,8 @@ into the next stratum, so each layer's conclusions are facts the next layer's ru
 Rules of the invariants (verified by tests/test_engine.py):
 - one session per unit and stratum, ``delete_state`` in ``finally``: no session outlives a call;
 - a process-wide lock around the C extension (it is not thread-safe and holds the GIL anyway);
-- an alpha sink in every ruleset, so a fact no rule matches is not an error;
+- a catch-all rule in every ruleset, so a fact no rule matches is not an error and every
+  session starts an action before it is deleted (a durable-rules crash otherwise);
 - no ``$not`` anywhere: negation is ``$nex``/complement on the one fact (stratified).
 """
 
@@ -27,7 +28,7 @@ import durable_rules_engine as dre
 
 from cdss.errors import EngineFailure
 from cdss.flatten import Unit
-from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase, Stratum
+from cdss.rulebase.compiler import SINK_NAME, CompiledRule, CompiledRuleBase, Stratum
 
 _ruleset_ids = itertools.count(1)
 
@@ -111,7 +112,9 @@ class Engine:
                 for i, p in enumerate(props):
                     for name in self._fire(handle, stratum, p):
                         fired.append(Firing(stratum.index, self.compiled.by_name[name], i))
-                fired.sort(key=lambda f: (int(f.rule.name[1:].rstrip("m")), f.rule.mirrored, f.unit))
+                fired.sort(
+                    key=lambda f: (int(f.rule.name[1:].rstrip("m")), f.rule.mirrored, f.unit)
+                )
                 for f in fired:
                     for prop in f.rule.finding_props:
                         props[f.unit][prop] = True
@@ -138,9 +141,13 @@ class Engine:
         except Exception as exc:  # the C extension raises plain Exception subclasses
             raise EngineFailure(f"durable-rules failed in stratum {stratum.index}: {exc}") from exc
         finally:
-            try:
+            # Deleting a session that started no action crashes durable-rules 2.0.28 (see
+            # SINK in the compiler); the catch-all rule guarantees one, so a session without
+            # it is left alive (a leak, counted) rather than risking the process.
+            if SINK_NAME in names:
                 dre.delete_state(handle, sid)
-            finally:
                 self.live_sessions -= 1
+        if SINK_NAME not in names:
+            raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
         # a rule whose condition has an OR fires once per matching branch: count it once
-        return [n for n in dict.fromkeys(names) if n != "sink"]
+        return [n for n in dict.fromkeys(names) if n != SINK_NAME]

@@ -47,6 +47,12 @@ _GENERAL = _accessors("general", facts.GeneralExam)
 _LEG = {side: _accessors(side, facts.LimbExam) for side in ("A", "O")}
 
 
+def plain_number(value: float) -> float:
+    """A float durable-rules can parse: its JSON reader fails on exponent notation (5e-324,
+    1e-05), so values are rounded to 4 decimals (validation keeps them below 1e7)."""
+    return round(value, 4) + 0.0
+
+
 def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
     for name, prop, is_set in accessors:
         value = getattr(obj, name)
@@ -55,6 +61,8 @@ def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> 
                 out[prop] = len(value)
                 for member in value:
                     out[member_property(prop, member.value)] = True
+        elif isinstance(value, float):
+            out[prop] = plain_number(value)
         elif value is not None:
             out[prop] = value.value if hasattr(value, "value") else value
 
@@ -72,12 +80,12 @@ def affected_legs(case: facts.Case) -> list[Leg]:
         return [Leg.LEG_RIGHT]
     if side == Side.SIDE_BILATERAL:
         return [Leg.LEG_LEFT, Leg.LEG_RIGHT]
-    weak = [
+    legs = ((Leg.LEG_LEFT, case.exam.left), (Leg.LEG_RIGHT, case.exam.right))
+    return [
         leg
-        for leg, exam in ((Leg.LEG_LEFT, case.exam.left), (Leg.LEG_RIGHT, case.exam.right))
+        for leg, exam in legs
         if exam is not None and exam.ankle_dorsiflexion is not None and exam.ankle_dorsiflexion <= 4
     ]
-    return weak
 
 
 def case_props(case: facts.Case, drug_names: frozenset[str]) -> Props:
@@ -88,11 +96,11 @@ def case_props(case: facts.Case, drug_names: frozenset[str]) -> Props:
     _put(out, case.exam.general, _GENERAL)
     age, days = case.patient.age_years, case.presentation.days_since_onset
     if age is not None and days is not None:
-        out["patient_estimated_onset_age_years"] = float(age - days / 365)
+        out["patient_estimated_onset_age_years"] = plain_number(age - days / 365)
     diastolic = case.exam.general.diastolic_bp_mmhg
     pressure = case.results.compartment_pressure_mmhg
     if diastolic is not None and pressure is not None:
-        out["results_compartment_delta_mmhg"] = float(diastolic - pressure)
+        out["results_compartment_delta_mmhg"] = plain_number(diastolic - pressure)
     for med in case.medications:
         name = normalise_drug_name(med.name)
         if name not in drug_names:
@@ -118,7 +126,9 @@ def build_units(case: facts.Case, drug_names: frozenset[str]) -> list[Unit]:
     for i, leg in enumerate(legs):
         props: Props = {UNIT_PROP: i, **shared}
         affected, other = (
-            (case.exam.left, case.exam.right) if leg == Leg.LEG_LEFT else (case.exam.right, case.exam.left)
+            (case.exam.left, case.exam.right)
+            if leg == Leg.LEG_LEFT
+            else (case.exam.right, case.exam.left)
         )
         if affected is not None:
             _put(props, affected, _LEG["A"])

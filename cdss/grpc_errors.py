@@ -33,15 +33,13 @@ def status_code(error: BaseException) -> grpc.StatusCode:
 
 def to_status(error: BaseException) -> grpc.Status:
     """A rich status for error: field violations for a bad case, a bare message otherwise."""
-    for cls, code, _ in _CODES:
-        if isinstance(error, cls):
-            break
-    else:
-        code = code_pb2.INTERNAL
+    code = next((c for cls, c, _ in _CODES if isinstance(error, cls)), code_pb2.INTERNAL)
     if isinstance(error, CaseError):
         bad = error_details_pb2.BadRequest(
             field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                error_details_pb2.BadRequest.FieldViolation(
+                    field=v.field, description=v.description
+                )
                 for v in error.violations
             ]
         )

@@ -74,8 +74,14 @@ class _Context:
     concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
 
     @classmethod
-    def build(cls, compiled: CompiledRuleBase, case: facts.Case, units: list[Unit],
-              props: list[dict[str, Any]], firings: list[Firing]) -> _Context:  # fmt: skip
+    def build(
+        cls,
+        compiled: CompiledRuleBase,
+        case: facts.Case,
+        units: list[Unit],
+        props: list[dict[str, Any]],
+        firings: list[Firing],
+    ) -> _Context:
         concluded: dict[tuple[int, str], Firing] = {}
         for f in firings:
             for prop in f.rule.finding_props:
@@ -177,7 +183,9 @@ class Reasoner:
         self.test_result_fields = meta.test_result_fields
 
     # ---- called by the engine between strata ---------------------------------------------
-    def scores(self, firings: list[Firing]) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore]]:
+    def scores(
+        self, firings: list[Firing]
+    ) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore]]:
         evidence = [
             WeightedEvidence(f.rule.rule.id, c)
             for f in firings
@@ -269,7 +277,7 @@ class Reasoner:
         ranked: list[CauseScore],
         alert_urgency: dict[CauseCategory, Urgency],
     ) -> list[RankedCause]:
-        out = []
+        out: list[RankedCause] = []
         for s in ranked:
             if not s.has_support:
                 continue
@@ -292,15 +300,25 @@ class Reasoner:
 
     @staticmethod
     def _explain(
-        s: CauseScore, likelihood: Likelihood, supporting: tuple[RuleRef, ...],
+        s: CauseScore,
+        likelihood: Likelihood,
+        supporting: tuple[RuleRef, ...],
         against: tuple[RuleRef, ...],
-    ) -> str:  # fmt: skip
+    ) -> str:
         word = likelihood.value.removeprefix("LIKELIHOOD_").replace("_", " ").lower()
         text = f"{cause_label(s.cause).capitalize()}: {word} (certainty {s.certainty:.2f})."
         if supporting:
-            text += " For: " + "; ".join(f"{r.title} [{r.rule_id} +{r.weight:.2f}]" for r in supporting) + "."
+            text += (
+                " For: "
+                + "; ".join(f"{r.title} [{r.rule_id} +{r.weight:.2f}]" for r in supporting)
+                + "."
+            )
         if against:
-            text += " Against: " + "; ".join(f"{r.title} [{r.rule_id} -{r.weight:.2f}]" for r in against) + "."
+            text += (
+                " Against: "
+                + "; ".join(f"{r.title} [{r.rule_id} -{r.weight:.2f}]" for r in against)
+                + "."
+            )
         return text
 
     def _why_not(
@@ -325,7 +343,10 @@ class Reasoner:
                     text += "; nothing in the case supports it"
                 text += "."
             elif s.has_support:
-                text = f"{label} has some support (certainty {s.certainty:.2f}) but less than the causes above."
+                text = (
+                    f"{label} has some support (certainty {s.certainty:.2f}) "
+                    "but less than the causes above."
+                )
             else:
                 text = f"{label}: nothing in the case supports or lowers it (no rule for it fired)."
             out.append(WhyNot(s.cause, round(scores[s.cause].certainty, 3), text, against))
@@ -344,8 +365,14 @@ class Reasoner:
                     if URGENCY_ORDER[c.urgency] < URGENCY_ORDER[best.urgency]:
                         merged[c.kind] = (c, fs)
         alerts = [
-            Alert(c.kind, c.urgency, c.summary, c.action, _ids(fs),
-                  _merge_facts(ctx.evidence(f) for f in fs))  # fmt: skip
+            Alert(
+                c.kind,
+                c.urgency,
+                c.summary,
+                c.action,
+                _ids(fs),
+                _merge_facts(ctx.evidence(f) for f in fs),
+            )
             for c, fs in merged.values()
         ]
         alerts.sort(key=lambda a: URGENCY_ORDER[a.urgency])
@@ -424,7 +451,7 @@ class Reasoner:
                     entry[2].extend(x for x in c.for_causes if x not in entry[2])
         blocked = self._withheld_by_rules(firings)
         out = []
-        for kind, (c, fs, causes) in merged.items():
+        for kind, (_, fs, causes) in merged.items():
             if kind in blocked:
                 reason, ids = blocked[kind]
                 withheld.append(Withheld(kind, reason, tuple(ids)))
@@ -436,8 +463,13 @@ class Reasoner:
                 if isinstance(x, TreatmentConclusion) and x.treatment == kind
             )
             out.append(
-                SuggestedTreatment(kind, " ".join(explanations), _ids(fs), tuple(causes),
-                                   _merge_facts(ctx.evidence(f) for f in fs))  # fmt: skip
+                SuggestedTreatment(
+                    kind,
+                    " ".join(explanations),
+                    _ids(fs),
+                    tuple(causes),
+                    _merge_facts(ctx.evidence(f) for f in fs),
+                )
             )
         return tuple(out)
 
@@ -467,7 +499,9 @@ class Reasoner:
             )
         elif side is None:
             legs = ", ".join(LEG_NAME[u.leg] for u in units if u.leg is not None)
-            out.append(f"The side of the foot drop is not recorded; taken from the examination ({legs}).")
+            out.append(
+                f"The side of the foot drop is not recorded; taken from the examination ({legs})."
+            )
         for u in units:
             if u.leg is None:
                 continue
@@ -501,11 +535,13 @@ class Reasoner:
                 bedside = [r.rule_id for r in refs if r.rule_id in s.against_rules]
                 out.append(
                     f"Results support {cause_label(s.cause)} but bedside findings speak against it "
-                    f"({', '.join(bedside)}); the result is kept, the findings are worth re-examining."
+                    f"({', '.join(bedside)}); the result is kept, the findings are worth "
+                    "re-examining."
                 )
             if s.support_bedside >= self.thresholds.likely and s.against_result > 0:
                 out.append(
-                    f"Bedside findings support {cause_label(s.cause)} but a result speaks against it; "
+                    f"Bedside findings support {cause_label(s.cause)} but a result speaks "
+                    "against it; "
                     "the result is given more weight."
                 )
         return tuple(out)
@@ -518,8 +554,15 @@ class Reasoner:
                 conclusions.append(f"finding O.{c.name} (other leg)")
             else:
                 conclusions.append(c.describe())
-        return TraceEntry(r.id, r.version, r.title + (" (other leg)" if f.rule.mirrored else ""),
-                          f.stratum, ctx.leg(f), ctx.fact_values(f), tuple(conclusions))  # fmt: skip
+        return TraceEntry(
+            r.id,
+            r.version,
+            r.title + (" (other leg)" if f.rule.mirrored else ""),
+            f.stratum,
+            ctx.leg(f),
+            ctx.fact_values(f),
+            tuple(conclusions),
+        )
 
 
 def _timing(c: TestConclusion, days: int | None) -> str:
@@ -531,5 +574,6 @@ def _timing(c: TestConclusion, days: int | None) -> str:
     elif days >= c.earliest_day:
         note = f"now (day {days} after onset; informative from day {c.earliest_day})"
     else:
-        note = f"from day {c.earliest_day} after onset, in {c.earliest_day - days} days (today is day {days})"
+        wait = c.earliest_day - days
+        note = f"from day {c.earliest_day} after onset, in {wait} days (today is day {days})"
     return f"{text} Schedule: {note}." if text else f"Schedule: {note}."

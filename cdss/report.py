@@ -39,7 +39,9 @@ def _refs(lines: list[str], refs: Iterable[decision_pb2.RuleRef], sign: str) -> 
             lines += _wrap(_facts(r.facts), "           ")
 
 
-def render(resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, trace: bool = False) -> str:
+def render(
+    resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, trace: bool = False
+) -> str:
     v = resp.ruleset_version
     lines = [
         f"Foot-drop decision support - case {resp.case_id or '(no id)'}",
@@ -54,7 +56,10 @@ def render(resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, 
         lines.append(f"      Rules: {', '.join(a.rule_ids)}")
         if a.facts:
             lines += _wrap(f"Facts: {_facts(a.facts)}", "      ")
-    lines += ["", "DIFFERENTIAL (most likely first)" + ("" if resp.causes else ": no cause has support")]
+    lines += [
+        "",
+        "DIFFERENTIAL (most likely first)" + ("" if resp.causes else ": no cause has support"),
+    ]
     for c in resp.causes:
         lines.append(
             f"  {c.rank}. {_name(pb.CauseCategory, c.category, 'CAUSE_').capitalize()} - "
@@ -65,8 +70,10 @@ def render(resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, 
         _refs(lines, c.against, "-")
     lines += ["", "TESTS TO CONSIDER" + ("" if resp.tests else ": none suggested")]
     for t in resp.tests:
-        lines.append(f"  [{_name(pb.Urgency, t.urgency, 'URGENCY_').upper()}] "
-                     f"{_name(pb.TestKind, t.test, 'TEST_')}")  # fmt: skip
+        lines.append(
+            f"  [{_name(pb.Urgency, t.urgency, 'URGENCY_').upper()}] "
+            f"{_name(pb.TestKind, t.test, 'TEST_')}"
+        )
         lines += _wrap(t.explanation, "      ")
         if t.timing:
             lines += _wrap(f"Timing: {t.timing}", "      ")
@@ -74,19 +81,23 @@ def render(resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, 
     lines += ["", "TREATMENT OPTIONS TO DISCUSS" + ("" if resp.treatments else ": none suggested")]
     for tr in resp.treatments:
         causes = ", ".join(_name(pb.CauseCategory, c, "CAUSE_") for c in tr.for_causes)
-        lines.append(f"  - {_name(pb.TreatmentKind, tr.treatment, 'TREATMENT_')}"
-                     + (f" (for {causes})" if causes else ""))  # fmt: skip
+        lines.append(
+            f"  - {_name(pb.TreatmentKind, tr.treatment, 'TREATMENT_')}"
+            + (f" (for {causes})" if causes else "")
+        )
         lines += _wrap(tr.explanation, "      ")
         lines.append(f"      Rules: {', '.join(tr.rule_ids)}")
     if resp.requests:
         lines += ["", "FINDINGS TO COLLECT NEXT"]
         for r in resp.requests:
-            lines += _wrap(f"[{_name(pb.Urgency, r.urgency, 'URGENCY_').upper()}] {r.question}", "  - ")
+            lines += _wrap(
+                f"[{_name(pb.Urgency, r.urgency, 'URGENCY_').upper()}] {r.question}", "  - "
+            )
             lines.append(f"      Fields: {', '.join(r.fields)}  Rules: {', '.join(r.rule_ids)}")
     if resp.withheld:
         lines += ["", "NOT SUGGESTED"]
-        for w in resp.withheld:
-            lines += _wrap(f"{w.item}: {w.reason} [{', '.join(w.rule_ids)}]", "  - ")
+        for held in resp.withheld:
+            lines += _wrap(f"{held.item}: {held.reason} [{', '.join(held.rule_ids)}]", "  - ")
     if resp.not_assessed or resp.conflicts:
         lines += ["", "COULD NOT BE JUDGED / CONFLICTS"]
         for text in [*resp.not_assessed, *resp.conflicts]:
@@ -95,14 +106,17 @@ def render(resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, 
         lines += ["", "WHY NOT THE OTHER CAUSES"]
         for w in resp.why_not:
             lines += _wrap(w.explanation, "  - ")
-            for r in w.against:
-                if r.facts:
-                    lines += _wrap(f"{r.rule_id}: {_facts(r.facts)}", "      ")
+            for ref in w.against:
+                if ref.facts:
+                    lines += _wrap(f"{ref.rule_id}: {_facts(ref.facts)}", "      ")
     if trace:
         lines += ["", "TRACE (every rule that fired, in order)"]
         for e in resp.trace:
             leg = f" [{_name(pb.Leg, e.leg, 'LEG_')}]" if e.leg else ""
-            lines.append(f"  s{e.stratum} {e.rule_id} v{e.rule_version}{leg} {e.title} -> {'; '.join(e.conclusions)}")
+            lines.append(
+                f"  s{e.stratum} {e.rule_id} v{e.rule_version}{leg} {e.title}"
+                f" -> {'; '.join(e.conclusions)}"
+            )
             if e.facts:
                 lines += _wrap(_facts(e.facts), "      ")
     return "\n".join(lines) + "\n"

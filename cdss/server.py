@@ -20,7 +20,9 @@ from cdss.evaluator import DEFAULT_RULES_DIR, Evaluator
 from cdss.servicer import MAX_CASE_BYTES, FootDropServicer
 
 log = logging.getLogger("cdss.server")
-SERVICE_NAME = foot_drop_service_pb2.DESCRIPTOR.services_by_name["FootDropDecisionSupport"].full_name
+SERVICE_NAME = foot_drop_service_pb2.DESCRIPTOR.services_by_name[
+    "FootDropDecisionSupport"
+].full_name
 MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case itself
 
 
@@ -68,7 +70,9 @@ class RunningServer:
         return event
 
 
-def create_server(config: ServerConfig, evaluator: Evaluator | None = None) -> tuple[grpc.Server, int]:
+def create_server(
+    config: ServerConfig, evaluator: Evaluator | None = None
+) -> tuple[grpc.Server, int]:
     """Build the server (not started) and bind it; returns (server, bound port)."""
     running = build_server(config, evaluator)
     return running.server, running.port
@@ -104,8 +108,15 @@ def serve(config: ServerConfig) -> int:
     running = build_server(config)
     running.server.start()
     rb = running.evaluator.compiled.rulebase
-    log.info("serving %s on %s:%d rules=%d version=%s %s", SERVICE_NAME, config.bind, running.port,
-             len(rb.rules), rb.meta.version, rb.content_hash)  # fmt: skip
+    log.info(
+        "serving %s on %s:%d rules=%d version=%s %s",
+        SERVICE_NAME,
+        config.bind,
+        running.port,
+        len(rb.rules),
+        rb.meta.version,
+        rb.content_hash,
+    )
     stopping = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -47,7 +47,11 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
                 raise CaseError([FieldViolation("case", "is required")])
             if len(raw) > self.max_case_bytes:
                 raise CaseError(
-                    [FieldViolation("case", f"is {len(raw)} bytes; the limit is {self.max_case_bytes}")]
+                    [
+                        FieldViolation(
+                            "case", f"is {len(raw)} bytes; the limit is {self.max_case_bytes}"
+                        )
+                    ]
                 )
             decision = self.evaluator.evaluate(case_from_proto(request.case))
             response = response_from_decision(decision)
@@ -60,11 +64,21 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
             return response
         code = status_code(error)
         if code == grpc.StatusCode.INTERNAL:
-            log.error("evaluate failed case_id=%s case_sha256=%s ms=%.2f error=%s", case_id, digest,
-                      ms, type(error).__name__)  # fmt: skip
+            log.error(
+                "evaluate failed case_id=%s case_sha256=%s ms=%.2f error=%s",
+                case_id,
+                digest,
+                ms,
+                type(error).__name__,
+            )
         else:
-            log.info("evaluate rejected case_id=%s case_sha256=%s ms=%.2f status=%s", case_id,
-                     digest, ms, code.name)  # fmt: skip
+            log.info(
+                "evaluate rejected case_id=%s case_sha256=%s ms=%.2f status=%s",
+                case_id,
+                digest,
+                ms,
+                code.name,
+            )
         abort(context, error)
         raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
@@ -75,7 +89,9 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         rb = compiled.rulebase
         strata = {c.rule.id: s.index for s in compiled.strata for c in s.rules}
         response = foot_drop_service_pb2.GetRuleBaseResponse(
-            ruleset_version=decision_pb2.RulesetVersion(version=rb.meta.version, content_hash=rb.content_hash),
+            ruleset_version=decision_pb2.RulesetVersion(
+                version=rb.meta.version, content_hash=rb.content_hash
+            ),
             intended_use=rb.meta.intended_use,
         )
         for r in rb.rules:

@@ -31,7 +31,9 @@ def _number(out: list[FieldViolation], path: str, value: float | None) -> None:
     if not math.isfinite(value):
         out.append(FieldViolation(path, f"must be a finite number, not {value}"))
     elif not low <= value <= high:
-        out.append(FieldViolation(path, f"{value:g} is outside the possible range {low:g}-{high:g}"))
+        out.append(
+            FieldViolation(path, f"{value:g} is outside the possible range {low:g}-{high:g}")
+        )
 
 
 def _limb(out: list[FieldViolation], path: str, exam: LimbExam | None) -> None:
@@ -45,7 +47,8 @@ def _limb(out: list[FieldViolation], path: str, exam: LimbExam | None) -> None:
         out.append(
             FieldViolation(
                 f"{path}.sensory_loss",
-                "SENSORY_REGION_NONE (examined and normal) cannot be combined with a region of loss",
+                "SENSORY_REGION_NONE (examined and normal) cannot be combined with a "
+                "region of loss",
             )
         )
 
@@ -63,10 +66,15 @@ def violations(case: Case) -> list[FieldViolation]:
     days = case.presentation.days_since_onset
     if days is not None:
         if days < 0:
-            out.append(FieldViolation("presentation.days_since_onset", f"cannot be negative ({days})"))
+            out.append(
+                FieldViolation("presentation.days_since_onset", f"cannot be negative ({days})")
+            )
         elif days > MAX_DAYS or (age is not None and 0 <= age <= 120 and days > (age + 1) * 366):
             out.append(
-                FieldViolation("presentation.days_since_onset", f"{days} days is longer than the patient's life")
+                FieldViolation(
+                    "presentation.days_since_onset",
+                    f"{days} days is longer than the patient's life",
+                )
             )
     if len(case.medications) > MAX_MEDICATIONS:
         out.append(FieldViolation("medications", f"more than {MAX_MEDICATIONS} entries"))
@@ -75,10 +83,16 @@ def violations(case: Case) -> list[FieldViolation]:
         if not med.name.strip():
             out.append(FieldViolation(f"{path}.name", "must not be empty"))
         elif len(med.name) > MAX_DRUG_NAME or any(not ch.isprintable() for ch in med.name):
-            out.append(FieldViolation(f"{path}.name", "must be a generic drug name (printable, ≤ 100 characters)"))
+            out.append(
+                FieldViolation(
+                    f"{path}.name", "must be a generic drug name (printable, ≤ 100 characters)"
+                )
+            )
         start = med.days_since_start
         if start is not None and not 0 <= start <= MAX_DAYS:
-            out.append(FieldViolation(f"{path}.days_since_start", f"must be 0-{MAX_DAYS}, not {start}"))
+            out.append(
+                FieldViolation(f"{path}.days_since_start", f"must be 0-{MAX_DAYS}, not {start}")
+            )
     _limb(out, "exam.left", case.exam.left)
     _limb(out, "exam.right", case.exam.right)
     _number(out, "exam.general.diastolic_bp_mmhg", case.exam.general.diastolic_bp_mmhg)

@@ -39,6 +39,10 @@ def generate(out_dir: Path) -> None:
     from grpc_tools import protoc  # dev dependency, imported only when generating
 
     include = Path(protoc.__file__).parent / "_proto"
+    # mypy-protobuf's plugin writes typed stubs for the gRPC stubs and servicers
+    plugin = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
+    if not plugin.exists():
+        raise SystemExit(f"{plugin} not found: install the dev dependencies (make install)")
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
         raw.mkdir()
@@ -49,6 +53,8 @@ def generate(out_dir: Path) -> None:
             f"--python_out={raw}",
             f"--pyi_out={raw}",
             f"--grpc_python_out={raw}",
+            f"--plugin=protoc-gen-mypy_grpc={plugin}",
+            f"--mypy_grpc_out={raw}",
             *(str(p.relative_to(PROTO_ROOT)) for p in proto_files()),
         ]
         # protoc reads paths relative to -I; run it from the proto root for stable output.

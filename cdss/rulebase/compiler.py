@@ -21,7 +21,14 @@ UNIT_PROP = "unit"  # every flat fact carries it; the alpha sink tests it
 MAX_PROPERTIES = 240  # durable-rules crashes on facts with 253 or more properties
 MAX_EXPRESSIONS = 30  # durable-rules refuses a rule with 32 (each and/or group takes two)
 ANCHOR = {"$ex": {UNIT_PROP: 1}}
-SINK = {"all": [{"a": {"$ex": {UNIT_PROP: 1}}}, {"b": {UNIT_PROP: "__never__"}}], "pri": 100}
+# A catch-all rule that fires for every unit fact. It does two jobs: a fact no other rule
+# matches is still handled (no MessageNotHandledException), and every session starts at
+# least one action. The second is a workaround: durable-rules 2.0.28 leaves a new session's
+# action context uninitialised, and delete_state on a session that never started an action
+# frees a garbage pointer ("munmap_chunk(): invalid pointer"; tests/test_engine.py reproduces
+# it under MALLOC_CHECK_). The engine drops its firings.
+SINK_NAME = "sink"
+SINK = {"all": [{"m": ANCHOR}]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +128,13 @@ def compile_rulebase(rulebase: RuleBase) -> CompiledRuleBase:
                 (levels[r.id], CompiledRule(f"r{i}m", r, r.when.mirrored(), True, mirror_props))
             )
     problems = [
-        RuleProblem(c.rule.file, c.rule.line, c.rule.id,
-                    f"condition too complex for durable-rules ({n} expressions, at most "
-                    f"{MAX_EXPRESSIONS}): split the rule or use fewer nested any/all/not")  # fmt: skip
+        RuleProblem(
+            c.rule.file,
+            c.rule.line,
+            c.rule.id,
+            f"condition too complex for durable-rules ({n} expressions, at most "
+            f"{MAX_EXPRESSIONS}): split the rule or use fewer nested any/all/not",
+        )
         for _, c in compiled
         if (n := durable_expressions(durable_rule(c.condition))) > MAX_EXPRESSIONS
     ]
@@ -133,19 +144,26 @@ def compile_rulebase(rulebase: RuleBase) -> CompiledRuleBase:
     for index in sorted({lv for lv, _ in compiled}):
         members = tuple(c for lv, c in compiled if lv == index)
         definition: dict[str, Any] = {c.name: durable_rule(c.condition) for c in members}
-        definition["sink"] = SINK
-        props = frozenset(
+        definition[SINK_NAME] = SINK
+        read = frozenset(
             {UNIT_PROP}
             | {leaf.prop for c in members for leaf in c.condition.leaves()}
             | {leaf.other_prop for c in members for leaf in c.condition.leaves() if leaf.other_prop}
         )
-        if len(props) > MAX_PROPERTIES:
+        if len(read) > MAX_PROPERTIES:
             raise RuleBaseError(
-                [RuleProblem("", 0, "", f"stratum {index} reads {len(props)} properties; "
-                             f"durable-rules allows at most {MAX_PROPERTIES}")]  # fmt: skip
+                [
+                    RuleProblem(
+                        "",
+                        0,
+                        "",
+                        f"stratum {index} reads {len(read)} properties; "
+                        f"durable-rules allows at most {MAX_PROPERTIES}",
+                    )
+                ]
             )
         needs_causes = any(_tests_causes(c.condition) for c in members)
-        strata.append(Stratum(index, members, definition, props, needs_causes))
+        strata.append(Stratum(index, members, definition, read, needs_causes))
     drugs = tuple(sorted({m for dc in rulebase.meta.drug_classes.values() for m in dc.members}))
     by_name = {c.name: c for _, c in compiled}
     return CompiledRuleBase(rulebase, tuple(strata), drugs, by_name)

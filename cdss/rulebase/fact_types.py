@@ -78,7 +78,7 @@ def _from_dataclass(prefix: str, cls: type, units: dict[str, str]) -> list[FactT
     return out
 
 
-_MRC = {name: "MRC grade 0-5" for name in facts.MRC_FIELDS}
+_MRC = dict.fromkeys(facts.MRC_FIELDS, "MRC grade 0-5")
 
 DERIVED: tuple[FactType, ...] = (
     FactType(

@@ -8,10 +8,11 @@ classes, missing metadata, weights out of range, and circular findings.
 from __future__ import annotations
 
 import difflib
-import itertools
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,7 +45,6 @@ from cdss.rulebase.model import (
 from cdss.vocabulary import (
     AlertKind,
     CauseCategory,
-    ContractEnum,
     TestKind,
     TreatmentKind,
     Urgency,
@@ -56,9 +56,18 @@ RULE_ID = re.compile(r"^R\d+[a-z]?(\.\d+)?$")
 FINDING = re.compile(r"^(O\.)?F_[A-Z0-9_]+$")
 STATUSES = ("active", "draft", "retired")
 RULE_KEYS = {
-    "id": True, "title": True, "version": True, "status": True, "when": True, "then": True,
-    "rationale": True, "source": True, "brief": False, "changes": False, "mirror": False,
-}  # fmt: skip
+    "id": True,
+    "title": True,
+    "version": True,
+    "status": True,
+    "when": True,
+    "then": True,
+    "rationale": True,
+    "source": True,
+    "brief": False,
+    "changes": False,
+    "mirror": False,
+}
 CONDITION_KINDS = ("all", "any", "of", "not", "fact", "finding", "cause", "drug")
 FACT_OPS = ("is", "eq", "in", "le", "lt", "ge", "gt", "known", "has", "has_any")
 FACT_FACT_OPS = tuple(f"{op}_fact" for op in COMPARATORS)
@@ -71,7 +80,8 @@ OPS_BY_KIND = {
 }
 DRUG_TIMING = ("before_onset", "all_after_onset", "unknown")
 REQUESTABLE_SECTIONS = ("medications",)  # whole lists a request may name
-E = TypeVar("E", bound=ContractEnum)
+INTERNAL_KEYS = ("__line__", "__lines__")  # added by _LineLoader to every mapping
+E = TypeVar("E", bound=StrEnum)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -79,8 +89,11 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = {
+        str(k): v for k, v in loader.construct_mapping(node, deep=True).items()
+    }
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
@@ -122,6 +135,7 @@ class RuleBaseLoader:
         self.drug_classes: dict[str, DrugClass] = {}
         self.references: dict[int, str] = {}
         self.thresholds = Thresholds()
+        self.declared_findings: set[str] = set()
 
     # ---- files -------------------------------------------------------------------------
     def _read(self, path: Path) -> Any:
@@ -163,7 +177,7 @@ class RuleBaseLoader:
             return
         for item in data["references"]:
             line = item.get("__line__", 0) if isinstance(item, dict) else 0
-            if not isinstance(item, dict) or set(item) - {"__line__"} != {"n", "citation"}:
+            if not isinstance(item, dict) or set(item) - set(INTERNAL_KEYS) != {"n", "citation"}:
                 self.problems.append(
                     RuleProblem(path.name, line, "", "each reference needs exactly n and citation")
                 )
@@ -186,7 +200,7 @@ class RuleBaseLoader:
         allowed = {"name", "version", "intended_use", "thresholds", "drug_classes", "test_results"}
         self._check_keys(ctx, data, allowed, allowed)
         for name, spec in (data.get("drug_classes") or {}).items():
-            if name == "__line__":
+            if name in INTERNAL_KEYS:
                 continue
             c = ctx.at(spec)
             if not isinstance(spec, dict):
@@ -200,7 +214,7 @@ class RuleBaseLoader:
                     self.facts[fact.name] = fact
         results: dict[TestKind, str] = {}
         for test, fact in (data.get("test_results") or {}).items():
-            if test == "__line__":
+            if test in INTERNAL_KEYS:
                 continue
             kind = self._enum(ctx, TestKind, test, "test")
             if fact not in self.facts or not fact.startswith("results."):
@@ -233,7 +247,9 @@ class RuleBaseLoader:
         if data is None:
             return []
         if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-            self.problems.append(RuleProblem(path.name, 0, "", "expected 'topic' and a 'rules' list"))
+            self.problems.append(
+                RuleProblem(path.name, 0, "", "expected 'topic' and a 'rules' list")
+            )
             return []
         ctx = _Context(self, path.name, "", data["__line__"])
         self._check_keys(ctx, data, {"topic", "rules"}, {"topic", "rules"})
@@ -245,13 +261,15 @@ class RuleBaseLoader:
         return rules
 
     # ---- one rule ----------------------------------------------------------------------
-    def _check_keys(self, ctx: _Context, node: dict[str, Any], allowed: Iterable[str],
-                    required: Iterable[str]) -> bool:  # fmt: skip
+    def _check_keys(
+        self, ctx: _Context, node: dict[str, Any], allowed: Iterable[str], required: Iterable[str]
+    ) -> bool:
         ok = True
         allowed = set(allowed)
         for key in node:
-            if key != "__line__" and key not in allowed:
-                ctx.problem(f"unknown field {key!r}", _suggest(key, allowed))
+            if key not in INTERNAL_KEYS and key not in allowed:
+                line = node.get("__lines__", {}).get(key)
+                ctx.problem(f"unknown field {key!r}", _suggest(key, allowed), line)
                 ok = False
         for key in required:
             if key not in node:
@@ -288,6 +306,12 @@ class RuleBaseLoader:
             return None
         then = [self._conclusion(ctx.at(c), c) for c in then_nodes]
         mirror = bool(node.get("mirror", False))
+        if node["status"] == "active":  # known even if this rule has problems: no cascade
+            for c in then:
+                if isinstance(c, Finding):
+                    self.declared_findings.add(c.name)
+                    if mirror:
+                        self.declared_findings.add(f"O.{c.name}")
         if when is None or any(c is None for c in then):
             return None
         conclusions = tuple(c for c in then if c is not None)
@@ -324,7 +348,9 @@ class RuleBaseLoader:
             ctx.problem("basis 'result' needs a condition on a results.* fact")
         uses_cause = any(leaf.name.startswith("cause ") for leaf in leaves)
         if uses_cause and any(isinstance(c, Evidence | Finding) for c in rule.then):
-            ctx.problem("a rule that tests a cause's certainty may not conclude findings or evidence")
+            ctx.problem(
+                "a rule that tests a cause's certainty may not conclude findings or evidence"
+            )
 
     def _sources(self, ctx: _Context, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
@@ -333,9 +359,7 @@ class RuleBaseLoader:
         out = []
         for n in value:
             if n not in self.references:
-                ctx.problem(
-                    f"unknown reference {n!r}", _suggest(str(n), map(str, self.references))
-                )
+                ctx.problem(f"unknown reference {n!r}", _suggest(str(n), map(str, self.references)))
             else:
                 out.append(n)
         return tuple(out)
@@ -362,17 +386,23 @@ class RuleBaseLoader:
             return None
         kinds = [k for k in CONDITION_KINDS if k in node]
         if len(kinds) != 1:
-            keys = [k for k in node if k != "__line__"]
+            keys = [k for k in node if k not in INTERNAL_KEYS]
             hint = _suggest(keys[0], CONDITION_KINDS) if keys and not kinds else ""
-            ctx.problem(f"a condition needs exactly one of {', '.join(CONDITION_KINDS)}; got {keys}",
-                        hint)  # fmt: skip
+            ctx.problem(
+                f"a condition needs exactly one of {', '.join(CONDITION_KINDS)}; got {keys}", hint
+            )
             return None
         kind = kinds[0]
         parse: dict[str, Callable[[_Context, dict[str, Any]], Condition | None]] = {
-            "all": self._group, "any": self._group, "of": self._n_of, "not": self._not,
+            "all": self._group,
+            "any": self._group,
+            "of": self._n_of,
+            "not": self._not,
             "fact": self._fact,
-            "finding": self._finding, "cause": self._cause, "drug": self._drug,
-        }  # fmt: skip
+            "finding": self._finding,
+            "cause": self._cause,
+            "drug": self._drug,
+        }
         return parse[kind](ctx, node)
 
     def _group(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
@@ -402,8 +432,9 @@ class RuleBaseLoader:
         if any(p is None for p in parsed):
             return None
         conds = [p for p in parsed if p is not None]
-        return AnyOf(tuple(AllOf(combo) if n > 1 else combo[0]
-                           for combo in itertools.combinations(conds, n)))  # fmt: skip
+        return AnyOf(
+            tuple(AllOf(combo) if n > 1 else combo[0] for combo in itertools.combinations(conds, n))
+        )
 
     def _not(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         self._check_keys(ctx, node, {"not"}, {"not"})
@@ -412,7 +443,7 @@ class RuleBaseLoader:
 
     def _fact(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         name = node["fact"]
-        ops = [k for k in node if k not in ("fact", "__line__")]
+        ops = [k for k in node if k != "fact" and k not in INTERNAL_KEYS]
         fact = self.facts.get(name)
         if fact is None:
             ctx.problem(f"unknown fact {name!r}", _suggest(name, self.facts))
@@ -421,8 +452,9 @@ class RuleBaseLoader:
         if len(ops) != 1 or ops[0] not in allowed:
             bad = [o for o in ops if o not in allowed]
             hint = _suggest(bad[0], allowed) if bad else ""
-            ctx.problem(f"{name} ({fact.kind}) needs exactly one of {', '.join(allowed)}; got {ops}",
-                        hint)  # fmt: skip
+            ctx.problem(
+                f"{name} ({fact.kind}) needs exactly one of {', '.join(allowed)}; got {ops}", hint
+            )
             return None
         op = ops[0]
         value = node[op]
@@ -433,7 +465,9 @@ class RuleBaseLoader:
         if op.endswith("_fact"):
             other = self.facts.get(value)
             if other is None or other.kind not in ("int", "float"):
-                ctx.problem(f"{op} needs a numeric fact, not {value!r}", _suggest(value, self.facts))
+                ctx.problem(
+                    f"{op} needs a numeric fact, not {value!r}", _suggest(value, self.facts)
+                )
                 return None
             return Leaf(name, fact.prop, op, None, other.name, other.prop)
         if fact.kind == "set":
@@ -495,9 +529,13 @@ class RuleBaseLoader:
             if level in ("likely", "possible"):
                 level = getattr(self.thresholds, level)
             if not isinstance(level, int | float) or not 0 < level <= 1:
-                ctx.problem(f"at_least must be likely, possible or a number in (0, 1], not {level!r}")
+                ctx.problem(
+                    f"at_least must be likely, possible or a number in (0, 1], not {level!r}"
+                )
                 return None
-            tests.append(Leaf(f"cause {cause.value} certainty", f"c_{cause.value}", "ge", float(level)))
+            tests.append(
+                Leaf(f"cause {cause.value} certainty", f"c_{cause.value}", "ge", float(level))
+            )
         if "top" in node:
             top = node["top"]
             if not isinstance(top, int) or top < 1:
@@ -521,6 +559,7 @@ class RuleBaseLoader:
         if started is not None and started not in DRUG_TIMING:
             ctx.problem(f"started must be one of {DRUG_TIMING}", _suggest(started, DRUG_TIMING))
             return None
+
         def flag(m: str, name: str, value: bool) -> Leaf:
             fact = self.facts[f"medications.{m}.{name}"]
             return Leaf(fact.name, fact.prop, "is", value)
@@ -533,7 +572,12 @@ class RuleBaseLoader:
         if started == "unknown":  # some member taken, its start against the onset unknown
             return AnyOf(
                 tuple(
-                    AllOf((flag(m, "taken", True), _unknown(self.facts[f"medications.{m}.started_before_onset"])))
+                    AllOf(
+                        (
+                            flag(m, "taken", True),
+                            _unknown(self.facts[f"medications.{m}.started_before_onset"]),
+                        )
+                    )
                     for m in cls.members
                 )
             )
@@ -549,13 +593,23 @@ class RuleBaseLoader:
         if not isinstance(node, dict):
             ctx.problem(f"a conclusion must be a mapping, not {node!r}")
             return None
-        kinds = ("finding", "support", "against", "alert", "test", "treatment", "request",
-                 "withhold")  # fmt: skip
+        kinds = (
+            "finding",
+            "support",
+            "against",
+            "alert",
+            "test",
+            "treatment",
+            "request",
+            "withhold",
+        )
         found = [k for k in kinds if k in node]
         if len(found) != 1:
-            keys = [k for k in node if k != "__line__"]
-            ctx.problem(f"a conclusion needs exactly one of {', '.join(kinds)}; got {keys}",
-                        _suggest(keys[0], kinds) if keys and not found else "")  # fmt: skip
+            given = [k for k in node if k not in INTERNAL_KEYS]
+            ctx.problem(
+                f"a conclusion needs exactly one of {', '.join(kinds)}; got {given}",
+                _suggest(given[0], kinds) if given and not found else "",
+            )
             return None
         kind = found[0]
         if kind == "finding":
@@ -569,7 +623,11 @@ class RuleBaseLoader:
             self._check_keys(ctx, node, {kind, "weight", "basis"}, {kind, "weight"})
             cause = self._enum(ctx, CauseCategory, node[kind], "cause")
             weight = node.get("weight")
-            if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
+            if (
+                not isinstance(weight, int | float)
+                or isinstance(weight, bool)
+                or not 0 < weight <= 1
+            ):
                 ctx.problem(f"weight must be a number in (0, 1], not {weight!r}")
                 return None
             basis = node.get("basis", "bedside")
@@ -587,8 +645,9 @@ class RuleBaseLoader:
             concerns = self._enums(ctx, CauseCategory, node.get("concerns"), "cause")
             if alert is None or urgency is None:
                 return None
-            return AlertConclusion(alert, urgency, _text(node["summary"]), _text(node["action"]),
-                                   concerns)  # fmt: skip
+            return AlertConclusion(
+                alert, urgency, _text(node["summary"]), _text(node["action"]), concerns
+            )
         if kind == "test":
             keys = {"test", "urgency", "explanation", "earliest_day", "timing", "repeat"}
             self._check_keys(ctx, node, keys, {"test", "urgency", "explanation"})
@@ -599,8 +658,14 @@ class RuleBaseLoader:
                 ctx.problem(f"earliest_day must be a whole number of days, not {day!r}")
             if test is None or urgency is None:
                 return None
-            return TestConclusion(test, urgency, _text(node["explanation"]), day,
-                                  _text(node.get("timing", "")), bool(node.get("repeat", False)))  # fmt: skip
+            return TestConclusion(
+                test,
+                urgency,
+                _text(node["explanation"]),
+                day,
+                _text(node.get("timing", "")),
+                bool(node.get("repeat", False)),
+            )
         if kind == "treatment":
             keys = {"treatment", "explanation", "for"}
             self._check_keys(ctx, node, keys, {"treatment", "explanation"})
@@ -625,8 +690,9 @@ class RuleBaseLoader:
                 ctx.problem(f"request names unknown fact {f!r}", _suggest(f, self.facts))
         urgency = self._enum(ctx, Urgency, node.get("urgency", "URGENCY_ROUTINE"), "urgency")
         separates = self._enums(ctx, CauseCategory, node.get("separates"), "cause")
-        return Request(tuple(fields), _text(node["question"]),
-                       urgency or Urgency.URGENCY_ROUTINE, separates)  # fmt: skip
+        return Request(
+            tuple(fields), _text(node["question"]), urgency or Urgency.URGENCY_ROUTINE, separates
+        )
 
     # ---- across rules --------------------------------------------------------------------
     def _check_cross_references(self, rules: list[Rule]) -> None:
@@ -634,12 +700,14 @@ class RuleBaseLoader:
         for r in rules:
             if r.id in seen:
                 other = seen[r.id]
-                self.problems.append(RuleProblem(r.file, r.line, r.id,
-                                                 f"duplicate rule id (also {other.file}:{other.line})"))  # fmt: skip
+                self.problems.append(
+                    RuleProblem(
+                        r.file, r.line, r.id, f"duplicate rule id (also {other.file}:{other.line})"
+                    )
+                )
             seen[r.id] = r
-        concluded = {f for r in rules if r.status == "active" for f in r.findings}
-        mirrored = {f"O.{f}" for r in rules if r.status == "active" and r.mirror for f in r.findings}
-        known = concluded | mirrored
+        known = self.declared_findings
+        concluded = {f for f in known if not f.startswith("O.")}
         for ctx, name in self.finding_refs:
             if name not in known:
                 hint = _suggest(name, known)

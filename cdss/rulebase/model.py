@@ -32,7 +32,8 @@ class Evidence:
 
     def describe(self) -> str:
         sign = "support" if self.direction > 0 else "against"
-        return f"{sign} {self.cause.value} {'+' if self.direction > 0 else '-'}{self.weight:.2f} ({self.basis})"
+        arrow = "+" if self.direction > 0 else "-"
+        return f"{sign} {self.cause.value} {arrow}{self.weight:.2f} ({self.basis})"
 
 
 @dataclass(frozen=True, slots=True)

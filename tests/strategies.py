@@ -1,0 +1,89 @@
+"""Hypothesis strategies for possible cases (every field present or absent at random)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from enum import StrEnum
+from typing import Any
+
+from hypothesis import strategies as st
+
+from cdss import facts
+from cdss.facts import MRC_FIELDS
+from cdss.vocabulary import SensoryRegion
+
+DRUGS = ["vincristine", "paclitaxel", "cisplatin", "interferon beta-1b", "metformin", "alemtuzumab"]
+NUMBER_RANGES = {
+    "age_years": (0, 120),
+    "days_since_onset": (0, 4000),
+    "diastolic_bp_mmhg": (30.0, 130.0),
+    "hba1c_percent": (4.0, 14.0),
+    "ck_u_per_l": (20.0, 20000.0),
+    "compartment_pressure_mmhg": (0.0, 90.0),
+}
+
+
+def _value(name: str, annotation: Any) -> st.SearchStrategy[Any]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is frozenset:
+        (member,) = typing.get_args(annotation)
+        return st.frozensets(st.sampled_from(list(member)), max_size=3)
+    inner = args[0] if args else annotation
+    if inner is bool:
+        return st.none() | st.booleans()
+    if name in MRC_FIELDS:
+        return st.none() | st.integers(0, 5)
+    if inner is int:
+        low, high = NUMBER_RANGES.get(name, (0, 400))
+        return st.none() | st.integers(int(low), int(high))
+    if inner is float:
+        low, high = NUMBER_RANGES[name]
+        return st.none() | st.floats(low, high, allow_nan=False)
+    if isinstance(inner, type) and issubclass(inner, StrEnum):
+        return st.none() | st.sampled_from(list(inner))
+    raise TypeError(name)
+
+
+def dataclass_strategy(cls: type) -> st.SearchStrategy[Any]:
+    hints = typing.get_type_hints(cls)
+    return st.builds(
+        cls, **{f.name: _value(f.name, hints[f.name]) for f in dataclasses.fields(cls)}
+    )
+
+
+def _sensory(exam: facts.LimbExam) -> facts.LimbExam:
+    # NONE (examined and normal) with a region of loss is refused by validation
+    if SensoryRegion.SENSORY_REGION_NONE in exam.sensory_loss and len(exam.sensory_loss) > 1:
+        return dataclasses.replace(
+            exam, sensory_loss=exam.sensory_loss - {SensoryRegion.SENSORY_REGION_NONE}
+        )
+    return exam
+
+
+limbs = st.none() | dataclass_strategy(facts.LimbExam).map(_sensory)
+medications = st.lists(
+    st.builds(facts.Medication, st.sampled_from(DRUGS), st.none() | st.integers(0, 400)), max_size=3
+).map(tuple)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> facts.Case:
+    patient = draw(dataclass_strategy(facts.Patient))
+    presentation = draw(dataclass_strategy(facts.Presentation))
+    if patient.age_years is not None and presentation.days_since_onset is not None:
+        presentation = dataclasses.replace(
+            presentation,
+            days_since_onset=min(presentation.days_since_onset, patient.age_years * 365),
+        )
+    return facts.Case(
+        case_id=draw(st.from_regex(r"[a-z0-9-]{0,12}", fullmatch=True)),
+        patient=patient,
+        presentation=presentation,
+        history=draw(dataclass_strategy(facts.History)),
+        medications=draw(medications),
+        exam=facts.Exam(
+            left=draw(limbs), right=draw(limbs), general=draw(dataclass_strategy(facts.GeneralExam))
+        ),
+        results=draw(dataclass_strategy(facts.Results)),
+    )

@@ -1,0 +1,107 @@
+"""The command-line client, in-process (main(argv) returns the exit code)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from cdss.cli import main
+from tests.conftest import FIXTURES, ROOT
+
+EXAMPLE = ROOT / "examples" / "peroneal-compression.json"
+SHARED_EXAMPLE = FIXTURES / "shared-example-peroneal.json"
+
+
+def test_evaluate_prints_a_readable_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(SHARED_EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "1. Peroneal neuropathy - likely" in out
+    assert "R27 Peroneal pattern supports peroneal neuropathy" in out
+    assert "exam.right.ankle_inversion = 5" in out  # the facts behind the rule
+    assert out.index("ALERTS") < out.index("DIFFERENTIAL") < out.index("TESTS")
+
+
+def test_evaluate_against_a_running_server(target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(EXAMPLE), "--server", target]) == 0
+    assert "Peroneal neuropathy" in capsys.readouterr().out
+
+
+def test_json_output_uses_the_contract_names(
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", str(SHARED_EXAMPLE), "--server", target, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["causes"][0]["category"] == "CAUSE_PERONEAL_NEUROPATHY"
+    assert {"certainty", "explanation", "rule_ids", "facts"} <= set(data["causes"][0])
+    assert set(data["ruleset_version"]) == {"version", "content_hash"}
+    for key in ("alerts", "treatments", "trace", "intended_use"):
+        assert key in data
+    assert {"summary", "urgency", "rule_ids"} <= set(data["alerts"][0])
+    assert {"treatment", "explanation", "rule_ids"} <= set(data["treatments"][0])
+
+
+def test_why_not_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(EXAMPLE), "--why-not", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "WHY NOT THE OTHER CAUSES" in out and "L5 radiculopathy was lowered by" in out
+    assert "TRACE" in out and " R24 v1 " in out
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "no-such-case.json"]) == 1
+    assert "cannot read case file no-such-case.json" in capsys.readouterr().err
+
+
+def test_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["evaluate", str(bad)]) == 1
+    assert "is not a valid case" in capsys.readouterr().err
+
+
+def test_unknown_field_name_in_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(EXAMPLE.read_text())
+    data["exam"]["left"]["ankle_dorsiflexon"] = 2
+    bad = tmp_path / "typo.json"
+    bad.write_text(json.dumps(data))
+    assert main(["evaluate", str(bad)]) == 1
+    assert "ankle_dorsiflexon" in capsys.readouterr().err
+
+
+def test_impossible_value_lists_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(EXAMPLE.read_text())
+    data["exam"]["left"]["ankle_dorsiflexion"] = 7
+    bad = tmp_path / "mrc7.json"
+    bad.write_text(json.dumps(data))
+    assert main(["evaluate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "INVALID_ARGUMENT" in err
+        and "exam.left.ankle_dorsiflexion: MRC grade must be 0-5, not 7" in err
+    )
+
+
+def test_unreachable_server(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["evaluate", str(EXAMPLE), "--server", f"127.0.0.1:{port}", "--timeout", "3"]) == 1
+    assert f"cannot reach the server at 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["evaluate"])
+    assert info.value.code == 2
+
+
+def test_rules_check_and_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check"]) == 0
+    assert "active" in capsys.readouterr().out
+    assert main(["rules", "list"]) == 0
+    assert "R27 " in capsys.readouterr().out
