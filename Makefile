@@ -8,7 +8,7 @@ PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules clean
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,12 @@ check-proto: $(STAMP) ## fail if cdss/_proto is stale
 
 rules: $(STAMP) ## validate the rule base and list its rules
 	$(BIN)/python -m cdss rules list
+
+docs: $(STAMP) ## regenerate docs/rules.md, the clinician-readable rule catalogue (commit it)
+	$(BIN)/python -m cdss rules --format markdown --output docs/rules.md
+
+clinical-report: $(STAMP) ## per cause: golden cases ranked first / in the top three, alerts, tests
+	$(BIN)/python -m tests.clinical_report
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -136,6 +136,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
     compiled = compile_rulebase(load_rulebase(Path(args.rules_dir)))
     rb = compiled.rulebase
     active = [r for r in rb.rules if r.status == "active"]
+    if args.format == "markdown":
+        from cdss.rulebase.catalogue import markdown
+
+        text = markdown(compiled)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+        return 0
     print(
         f"{len(rb.rules)} rules ({len(active)} active) in {len(compiled.strata)} strata, "
         f"version {rb.meta.version}, {rb.content_hash}"
@@ -179,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     ru = sub.add_parser("rules", help="check or list the rule base")
     ru.add_argument("action", choices=["check", "list"], nargs="?", default="check")
     ru.add_argument("--rules-dir", default=str(DEFAULT_RULES_DIR))
+    ru.add_argument(
+        "--format",
+        choices=["text", "markdown"],
+        default="text",
+        help="markdown: the clinician-readable rule catalogue (docs/rules.md)",
+    )
+    ru.add_argument("--output", help="write the catalogue to this file instead of stdout")
     ru.set_defaults(func=cmd_rules)
     return parser
 

@@ -312,3 +312,30 @@ class Not(Condition):
 
     def describe(self) -> str:
         return f"NOT {self.item.describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Described(Condition):
+    """A condition written in the rule file as one phrase (e.g. a drug class) and expanded into
+    tests on several facts; it behaves as `item` and reads as `text` in the catalogue."""
+
+    text: str
+    item: Condition
+
+    def to_durable(self, negate: bool = False) -> Json:
+        return self.item.to_durable(negate)
+
+    def holds(self, props: Props) -> bool:
+        return self.item.holds(props)
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield from self.item.leaves()
+
+    def _collect(self, props: Props, want: bool, out: list[Leaf]) -> None:
+        self.item._collect(props, want, out)
+
+    def mirrored(self) -> Described:
+        return Described(self.text, self.item.mirrored())
+
+    def describe(self) -> str:
+        return self.text

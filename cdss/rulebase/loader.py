@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import yaml
 
 from cdss.errors import RuleBaseError, RuleProblem
-from cdss.rulebase.conditions import COMPARATORS, AllOf, AnyOf, Condition, Leaf, Not
+from cdss.rulebase.conditions import COMPARATORS, AllOf, AnyOf, Condition, Described, Leaf, Not
 from cdss.rulebase.fact_types import (
     FactType,
     base_fact_types,
@@ -136,6 +136,7 @@ class RuleBaseLoader:
         self.references: dict[int, str] = {}
         self.thresholds = Thresholds()
         self.declared_findings: set[str] = set()
+        self.topics: dict[str, str] = {}
 
     # ---- files -------------------------------------------------------------------------
     def _read(self, path: Path) -> Any:
@@ -168,7 +169,13 @@ class RuleBaseLoader:
         if self.problems or meta is None:
             raise RuleBaseError(self.problems)
         files = [meta_path, refs_path, *rule_paths]
-        return RuleBase(meta, tuple(rules), _content_hash(files), tuple(p.name for p in files))
+        return RuleBase(
+            meta,
+            tuple(rules),
+            _content_hash(files),
+            tuple(p.name for p in files),
+            dict(self.topics),
+        )
 
     def _load_references(self, path: Path) -> None:
         data = self._read(path)
@@ -253,6 +260,7 @@ class RuleBaseLoader:
             return []
         ctx = _Context(self, path.name, "", data["__line__"])
         self._check_keys(ctx, data, {"topic", "rules"}, {"topic", "rules"})
+        self.topics[path.name] = " ".join(str(data.get("topic", path.stem)).split())
         rules = []
         for node in data["rules"]:
             rule = self._parse_rule(path.name, node)
@@ -564,29 +572,39 @@ class RuleBaseLoader:
             fact = self.facts[f"medications.{m}.{name}"]
             return Leaf(fact.name, fact.prop, "is", value)
 
+        listed = f"{name.replace('_', ' ')} ({', '.join(cls.members)})"
         any_taken = AnyOf(tuple(flag(m, "taken", True) for m in cls.members))
         if started is None:
-            return any_taken
+            return Described(f"taking a {listed}", any_taken)
         if started == "before_onset":
-            return AnyOf(tuple(flag(m, "started_before_onset", True) for m in cls.members))
+            return Described(
+                f"a {listed} started before the foot drop began",
+                AnyOf(tuple(flag(m, "started_before_onset", True) for m in cls.members)),
+            )
         if started == "unknown":  # some member taken, its start against the onset unknown
-            return AnyOf(
-                tuple(
-                    AllOf(
-                        (
-                            flag(m, "taken", True),
-                            _unknown(self.facts[f"medications.{m}.started_before_onset"]),
+            return Described(
+                f"a {listed} taken, start against the onset not recorded",
+                AnyOf(
+                    tuple(
+                        AllOf(
+                            (
+                                flag(m, "taken", True),
+                                _unknown(self.facts[f"medications.{m}.started_before_onset"]),
+                            )
                         )
+                        for m in cls.members
                     )
-                    for m in cls.members
-                )
+                ),
             )
         # every member that was taken started after the onset (and at least one was taken)
         each = tuple(
             AnyOf((Not(flag(m, "taken", True)), flag(m, "started_before_onset", False)))
             for m in cls.members
         )
-        return AllOf((any_taken, *each))
+        return Described(
+            f"taking a {listed}, every one started after the foot drop began",
+            AllOf((any_taken, *each)),
+        )
 
     # ---- conclusions ---------------------------------------------------------------------
     def _conclusion(self, ctx: _Context, node: Any) -> Conclusion | None:

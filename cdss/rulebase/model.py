@@ -158,6 +158,7 @@ class RuleBase:
     rules: tuple[Rule, ...]
     content_hash: str
     files: tuple[str, ...] = field(default=())
+    topics: dict[str, str] = field(default_factory=dict)  # rule file -> its topic
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -1,0 +1,188 @@
+"""A clinician-readable catalogue of the rule base (docs/rules.md is generated from it).
+
+Every rule with its conditions in words, its conclusions with their weights, its rationale
+and its sources written out. `python -m cdss rules --format markdown` prints it; a test fails
+when the committed docs/rules.md is stale.
+"""
+
+from __future__ import annotations
+
+from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.conditions import AllOf, AnyOf, Condition, Described, Leaf, Not
+from cdss.rulebase.model import (
+    AlertConclusion,
+    Conclusion,
+    Evidence,
+    Finding,
+    Request,
+    Rule,
+    TestConclusion,
+    TreatmentConclusion,
+    Withhold,
+)
+
+SECTIONS = {"A": "affected leg", "O": "other leg", "general": "general examination"}
+PREFIXES = (
+    "PLANTAR_", "REFLEX_", "TONE_", "SENSORY_REGION_", "ONSET_", "COURSE_", "PAIN_SITE_", "PAIN_",
+    "SIDE_", "SEX_", "EMG_PATTERN_", "LUMBAR_MRI_", "BRAIN_MRI_", "CORD_MRI_", "KNEE_IMAGING_",
+    "CAUSE_", "URGENCY_", "TEST_", "TREATMENT_", "ALERT_KIND_",
+)  # fmt: skip
+WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
+
+
+def words(value: object) -> str:
+    """An enum name as words (PLANTAR_EXTENSOR -> extensor); other values unchanged."""
+    text = str(value)
+    for prefix in PREFIXES:
+        if text.startswith(prefix):
+            return text.removeprefix(prefix).replace("_", " ").lower()
+    return text
+
+
+def fact_label(name: str) -> str:
+    if name.startswith("cause "):
+        return name
+    if name.startswith(("F_", "O.F_")):
+        leg = " (other leg)" if name.startswith("O.") else ""
+        return f"finding {name.removeprefix('O.')}{leg}"
+    section, _, rest = name.partition(".")
+    if section == "medications":
+        drug, _, what = rest.rpartition(".")
+        return {"taken": f"taking {drug}", "days_since_start": f"days since {drug} was started",
+                "started_before_onset": f"{drug} started before the onset"}.get(what, rest)  # fmt: skip
+    return f"{SECTIONS.get(section, section)}: {rest.replace('_', ' ')}"
+
+
+def leaf_words(leaf: Leaf) -> str:
+    label = fact_label(leaf.name)
+    v = leaf.value
+    if leaf.op == "has" and leaf.name.startswith(("F_", "O.F_")):
+        text = label
+    elif leaf.op == "has":
+        text = f"{label} includes {words(v)}"
+    elif leaf.op == "is":
+        text = f"{label}: {'yes' if v else 'no'}"
+    elif leaf.op == "eq":
+        text = f"{label} = {words(v)}"
+    elif leaf.op == "in":
+        text = f"{label} is {' or '.join(words(x) for x in v)}"
+    elif leaf.op in WORDS:
+        if leaf.name.startswith("cause ") and leaf.name.endswith(" rank"):
+            place = "first" if v == 1 else f"in the top {v}"
+            text = f"{words(leaf.name.split()[1])} is ranked {place}"
+        elif leaf.name.startswith("cause "):
+            text = f"certainty of {words(leaf.name.split()[1])} {WORDS[leaf.op]} {v}"
+        else:
+            text = f"{label} {WORDS[leaf.op]} {v}"
+    elif leaf.op.endswith("_fact"):
+        text = f"{label} {WORDS[leaf.op[:-5]]} {fact_label(leaf.other_name)}"
+    elif leaf.op == "known":
+        text = f"{label} {'recorded' if v else 'not recorded'}"
+    else:  # pragma: no cover - the loader admits no other operator
+        text = f"{label} {leaf.op} {v}"
+    return f"not ({text})" if leaf.negated else text
+
+
+def condition_lines(cond: Condition, depth: int = 0) -> list[str]:
+    pad = "  " * depth
+    if isinstance(cond, Described):
+        return [f"{pad}- {cond.text}"]
+    if isinstance(cond, Leaf):
+        return [f"{pad}- {leaf_words(cond)}"]
+    if isinstance(cond, Not):
+        inner = cond.item
+        if isinstance(inner, Leaf):
+            return [f"{pad}- not: {leaf_words(inner)}"]
+        if isinstance(inner, Described):
+            return [f"{pad}- not: {inner.text}"]
+        return [f"{pad}- none of:" if isinstance(inner, AnyOf) else f"{pad}- not all of:",
+                *_children(inner, depth + 1)]  # fmt: skip
+    head = "all of:" if isinstance(cond, AllOf) else "any of:"
+    return [f"{pad}- {head}", *_children(cond, depth + 1)]
+
+
+def _children(cond: Condition, depth: int) -> list[str]:
+    items = cond.items if isinstance(cond, AllOf | AnyOf) else (cond,)
+    return [line for c in items for line in condition_lines(c, depth)]
+
+
+def conclusion_words(c: Conclusion) -> str:
+    if isinstance(c, Finding):
+        return f"finding **{c.name}**"
+    if isinstance(c, Evidence):
+        sign = "+" if c.direction > 0 else "−"
+        basis = " (result)" if c.basis == "result" else ""
+        verb = "supports" if c.direction > 0 else "lowers"
+        return f"{verb} **{words(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
+    if isinstance(c, AlertConclusion):
+        return f"**{words(c.urgency.value).upper()} alert** ({words(c.kind.value)}): {c.summary} Action: {c.action}"
+    if isinstance(c, TestConclusion):
+        when = f", from day {c.earliest_day}" if c.earliest_day is not None else ""
+        again = ", even if already done" if c.repeat else ""
+        return f"test **{words(c.test.value)}** ({words(c.urgency.value)}{when}{again}): {c.explanation}"
+    if isinstance(c, TreatmentConclusion):
+        return f"treatment **{words(c.treatment.value)}**: {c.explanation}"
+    if isinstance(c, Withhold):
+        return f"do not suggest **{words(c.item.value)}**: {c.reason}"
+    if isinstance(c, Request):
+        return f"ask/examine ({words(c.urgency.value)}): {c.question} [{', '.join(c.fields)}]"
+    raise TypeError(c)  # pragma: no cover
+
+
+def _rule_section(compiled: CompiledRuleBase, rule: Rule, stratum: int) -> list[str]:
+    rb = compiled.rulebase
+    mirror = " Also applied to the other leg." if rule.mirror else ""
+    lines = [
+        f"### {rule.id} — {rule.title}",
+        "",
+        f"Version {rule.version}, {rule.status}, layer {stratum}"
+        + (f", brief {rule.brief}" if rule.brief else "")
+        + f". `{rule.file}:{rule.line}`.{mirror}",
+        "",
+        "**When**",
+        "",
+        *condition_lines(rule.when),
+        "",
+        "**Then**",
+        "",
+        *(f"- {conclusion_words(c)}" for c in rule.then),
+        "",
+        f"**Why.** {rule.rationale}",
+        "",
+        "**Source.** " + "; ".join(f"[{n}] {rb.meta.references[n]}" for n in rule.source),
+        "",
+    ]
+    if rule.changes:
+        lines[-1:-1] = [f"**Changes.** {rule.changes}", ""]
+    return lines
+
+
+def markdown(compiled: CompiledRuleBase) -> str:
+    rb = compiled.rulebase
+    strata = {c.rule.id: s.index for s in compiled.strata for c in s.rules}
+    titles = rb.topics
+    lines = [
+        f"# Rule catalogue — {rb.meta.name} {rb.meta.version}",
+        "",
+        "Generated by `python -m cdss rules --format markdown` from `rules/`; do not edit by hand "
+        "(`make docs` regenerates it, a test fails when it is stale).",
+        "",
+        f"Content hash `{rb.content_hash}`. {len(rb.rules)} rules in {len(compiled.strata)} layers "
+        "(layer 1 reads only the case; each later layer reads the findings of earlier ones; "
+        "the last layer reads the combined certainty of each cause).",
+        "",
+        f"> {rb.meta.intended_use}",
+        "",
+        "Reading the conditions: *affected leg* is the leg with the foot drop (each leg in turn when "
+        "both are affected); a fact that was not recorded is unknown, so a test on it fails and "
+        "its *not* holds. Weights combine per cause as certainty factors "
+        "(README, section Certainty).",
+        "",
+    ]
+    for file in dict.fromkeys(r.file for r in rb.rules):
+        lines += [f"## {titles.get(file, file)} (`rules/{file}`)", ""]
+        for rule in (r for r in rb.rules if r.file == file):
+            lines += _rule_section(compiled, rule, strata.get(rule.id, 0))
+    lines += ["## References", ""]
+    lines += [f"{n}. {text}" for n, text in sorted(rb.meta.references.items())]
+    return "\n".join(lines) + "\n"
