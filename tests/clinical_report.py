@@ -63,8 +63,10 @@ def run(directories: list[Path]) -> int:
                 kind = _short(decision_pb2.AlertKind.Name(a.kind), "ALERT_KIND_").lower()
                 alerts[f"{kind}:{_short(decision_pb2.Urgency.Name(a.urgency), 'URGENCY_')[0]}"] += 1
         shown = ", ".join(f"{k}×{n}" for k, n in sorted(alerts.items())) or "-"
-        print(f"{_short(cause, 'CAUSE_'):30} {len(items):>3} {top1:>5} {top3:>5} "
-              f"{wanted - missing:>3}/{wanted:<3}  {shown}")  # fmt: skip
+        print(
+            f"{_short(cause, 'CAUSE_'):30} {len(items):>3} {top1:>5} {top3:>5} "
+            f"{wanted - missing:>3}/{wanted:<3}  {shown}"
+        )
     n = len(results)
     top1 = sum(o.top1 for _, o, _ in results)
     top3 = sum(o.top3 for _, o, _ in results)
@@ -83,8 +85,10 @@ def run(directories: list[Path]) -> int:
     )
     print("-" * len(header))
     print(f"{'all':30} {n:>3} {top1:>5} {top3:>5}")
-    print(f"\ntop-1 {top1 / n:.0%}, top-3 {top3 / n:.0%}; "
-          f"emergency cases with an emergency or urgent alert: {flagged}/{len(emergencies)}")  # fmt: skip
+    print(
+        f"\ntop-1 {top1 / n:.0%}, top-3 {top3 / n:.0%}; "
+        f"emergency cases with an emergency or urgent alert: {flagged}/{len(emergencies)}"
+    )
     failing = [(g, o) for g, o, _ in results if not o.passed]
     print(f"cases meeting every expectation: {n - len(failing)}/{n}")
     if failing:
@@ -97,8 +101,13 @@ def run(directories: list[Path]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("dirs", nargs="*", type=Path, default=[CASES_DIR],
-                        help="folders of golden cases (default tests/cases)")  # fmt: skip
+    parser.add_argument(
+        "dirs",
+        nargs="*",
+        type=Path,
+        default=[CASES_DIR],
+        help="folders of golden cases (default tests/cases)",
+    )
     return run(parser.parse_args().dirs)
 
 

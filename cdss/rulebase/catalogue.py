@@ -23,10 +23,27 @@ from cdss.rulebase.model import (
 
 SECTIONS = {"A": "affected leg", "O": "other leg", "general": "general examination"}
 PREFIXES = (
-    "PLANTAR_", "REFLEX_", "TONE_", "SENSORY_REGION_", "ONSET_", "COURSE_", "PAIN_SITE_", "PAIN_",
-    "SIDE_", "SEX_", "EMG_PATTERN_", "LUMBAR_MRI_", "BRAIN_MRI_", "CORD_MRI_", "KNEE_IMAGING_",
-    "CAUSE_", "URGENCY_", "TEST_", "TREATMENT_", "ALERT_KIND_",
-)  # fmt: skip
+    "PLANTAR_",
+    "REFLEX_",
+    "TONE_",
+    "SENSORY_REGION_",
+    "ONSET_",
+    "COURSE_",
+    "PAIN_SITE_",
+    "PAIN_",
+    "SIDE_",
+    "SEX_",
+    "EMG_PATTERN_",
+    "LUMBAR_MRI_",
+    "BRAIN_MRI_",
+    "CORD_MRI_",
+    "KNEE_IMAGING_",
+    "CAUSE_",
+    "URGENCY_",
+    "TEST_",
+    "TREATMENT_",
+    "ALERT_KIND_",
+)
 WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
 
@@ -48,8 +65,11 @@ def fact_label(name: str) -> str:
     section, _, rest = name.partition(".")
     if section == "medications":
         drug, _, what = rest.rpartition(".")
-        return {"taken": f"taking {drug}", "days_since_start": f"days since {drug} was started",
-                "started_before_onset": f"{drug} started before the onset"}.get(what, rest)  # fmt: skip
+        return {
+            "taken": f"taking {drug}",
+            "days_since_start": f"days since {drug} was started",
+            "started_before_onset": f"{drug} started before the onset",
+        }.get(what, rest)
     return f"{SECTIONS.get(section, section)}: {rest.replace('_', ' ')}"
 
 
@@ -95,8 +115,10 @@ def condition_lines(cond: Condition, depth: int = 0) -> list[str]:
             return [f"{pad}- not: {leaf_words(inner)}"]
         if isinstance(inner, Described):
             return [f"{pad}- not: {inner.text}"]
-        return [f"{pad}- none of:" if isinstance(inner, AnyOf) else f"{pad}- not all of:",
-                *_children(inner, depth + 1)]  # fmt: skip
+        return [
+            f"{pad}- none of:" if isinstance(inner, AnyOf) else f"{pad}- not all of:",
+            *_children(inner, depth + 1),
+        ]
     head = "all of:" if isinstance(cond, AllOf) else "any of:"
     return [f"{pad}- {head}", *_children(cond, depth + 1)]
 
@@ -115,11 +137,13 @@ def conclusion_words(c: Conclusion) -> str:
         verb = "supports" if c.direction > 0 else "lowers"
         return f"{verb} **{words(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
     if isinstance(c, AlertConclusion):
-        return f"**{words(c.urgency.value).upper()} alert** ({words(c.kind.value)}): {c.summary} Action: {c.action}"
+        head = f"**{words(c.urgency.value).upper()} alert** ({words(c.kind.value)})"
+        return f"{head}: {c.summary} Action: {c.action}"
     if isinstance(c, TestConclusion):
         when = f", from day {c.earliest_day}" if c.earliest_day is not None else ""
         again = ", even if already done" if c.repeat else ""
-        return f"test **{words(c.test.value)}** ({words(c.urgency.value)}{when}{again}): {c.explanation}"
+        head = f"test **{words(c.test.value)}** ({words(c.urgency.value)}{when}{again})"
+        return f"{head}: {c.explanation}"
     if isinstance(c, TreatmentConclusion):
         return f"treatment **{words(c.treatment.value)}**: {c.explanation}"
     if isinstance(c, Withhold):
@@ -173,9 +197,9 @@ def markdown(compiled: CompiledRuleBase) -> str:
         "",
         f"> {rb.meta.intended_use}",
         "",
-        "Reading the conditions: *affected leg* is the leg with the foot drop (each leg in turn when "
-        "both are affected); a fact that was not recorded is unknown, so a test on it fails and "
-        "its *not* holds. Weights combine per cause as certainty factors "
+        "Reading the conditions: *affected leg* is the leg with the foot drop (each leg in turn "
+        "when both are affected); a fact that was not recorded is unknown, so a test on it fails "
+        "and its *not* holds. Weights combine per cause as certainty factors "
         "(README, section Certainty).",
         "",
     ]
