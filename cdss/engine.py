@@ -87,14 +87,15 @@ class Engine:
             self._handles = []
 
     def run(
-        self, units: list[Unit], cause_props: CauseProps
+        self, units: list[Unit], cause_props: CauseProps | None
     ) -> tuple[list[Firing], list[dict[str, Any]]]:
         """Forward-chain over the units; returns every firing in stratum and rule order, and
         each unit's final fact (case facts, findings and cause certainties).
 
         cause_props is called once, before the first stratum that tests cause certainties,
         with the firings so far; it returns the properties (certainty and rank per cause)
-        added to every unit's fact from then on.
+        added to every unit's fact from then on. With cause_props None the chaining stops
+        there: every evidence for and against the causes has fired (what-if evaluations).
         """
         props = [dict(u.props) for u in units]
         firings: list[Firing] = []
@@ -104,6 +105,8 @@ class Engine:
                 raise EngineFailure("engine is closed")
             for stratum, handle in zip(self.compiled.strata, self._handles, strict=True):
                 if stratum.needs_causes and not causes_added:
+                    if cause_props is None:
+                        break
                     extra = cause_props(firings)
                     for p in props:
                         p.update(extra)

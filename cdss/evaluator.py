@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from cdss.decision import Decision
 from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
+from cdss.next_questions import NextQuestions
 from cdss.reasoning import Reasoner
 from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
 from cdss.rulebase.loader import load_rulebase
@@ -24,6 +26,7 @@ class Evaluator:
         self.engine = Engine(compiled)
         self.reasoner = Reasoner(compiled)
         self._drugs = frozenset(compiled.drug_names)
+        self.next_questions = NextQuestions(self.engine, self.reasoner, self._drugs)
 
     @classmethod
     def from_directory(cls, directory: Path = DEFAULT_RULES_DIR) -> Evaluator:
@@ -33,7 +36,15 @@ class Evaluator:
         validate(case)
         units = build_units(case, self._drugs)
         firings, props = self.engine.run(units, self.reasoner.cause_props)
-        return self.reasoner.decide(case, units, props, firings)
+        decision = self.reasoner.decide(case, units, props, firings)
+        if decision.requests:
+            scores, ranked = self.reasoner.scores(firings)
+            if self.next_questions.uncertain(ranked):
+                legs = [u.leg for u in units if u.leg is not None]
+                baseline = {c: s.certainty for c, s in scores.items()}
+                requests = self.next_questions.rank(case, legs, baseline, decision.requests)
+                decision = dataclasses.replace(decision, requests=requests)
+        return decision
 
     def close(self) -> None:
         self.engine.close()

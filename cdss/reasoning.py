@@ -31,6 +31,7 @@ from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
+from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
     AlertConclusion,
     Evidence,
@@ -62,7 +63,7 @@ KEY_FACTS = (
 
 
 def cause_label(cause: CauseCategory) -> str:
-    return cause.value.removeprefix("CAUSE_").replace("_", " ").lower()
+    return cause.value.removeprefix("CAUSE_").replace("_", " ").lower().replace("l5 ", "L5 ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,8 @@ def _display_name(name: str, leg: Leg | None) -> str:
 def _fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
     name = _display_name(leaf.name, leg)
     value = props.get(leaf.prop)
+    if leaf.name.startswith("cause "):
+        return FactValue(name, _show(value) if leaf.op != "has" else ("yes" if value else "no"))
     if leaf.op == "has" and not leaf.name.startswith(("F_", "O.F_")):
         text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
         return FactValue(name, text)
@@ -196,11 +199,17 @@ class Reasoner:
         return scores, rank(scores, self._alert_urgency(firings))
 
     def cause_props(self, firings: list[Firing]) -> dict[str, Any]:
+        """Certainty and rank of every cause, and which pair leads unresolved (close call),
+        for the rules of the strata after the evidence."""
         _, ranked = self.scores(firings)
         out: dict[str, Any] = {}
         for i, s in enumerate(ranked, start=1):
             out[f"c_{s.cause.value}"] = round(s.certainty, 4)
             out[f"rank_{s.cause.value}"] = i if s.has_support else 99
+        first, second = ranked[0], ranked[1]
+        gap = round(first.certainty, 2) - round(second.certainty, 2)
+        if second.has_support and gap < self.thresholds.close_call:
+            out[close_call_property(first.cause, second.cause)] = True
         return out
 
     @staticmethod
@@ -227,9 +236,10 @@ class Reasoner:
         alert_urgency = self._alert_urgency(firings)
         causes = self._causes(ctx, firings, ranked, alert_urgency)
         listed = {c.category for c in causes[:TOP]}
-        withheld: list[Withheld] = []
-        tests = self._tests(ctx, firings, withheld)
-        treatments = self._treatments(ctx, firings, withheld)
+        blocked = self._withheld_by_rules(firings)
+        withheld = [Withheld(item, reason, tuple(ids)) for item, (reason, ids) in blocked.items()]
+        tests = self._tests(ctx, firings, withheld, blocked)
+        treatments = self._treatments(ctx, firings, blocked)
         rb = self.compiled.rulebase
         return Decision(
             case_id=case.case_id,
@@ -394,7 +404,11 @@ class Reasoner:
         return out
 
     def _tests(
-        self, ctx: _Context, firings: list[Firing], withheld: list[Withheld]
+        self,
+        ctx: _Context,
+        firings: list[Firing],
+        withheld: list[Withheld],
+        blocked: dict[Any, tuple[str, list[str]]],
     ) -> tuple[SuggestedTest, ...]:
         merged: dict[TestKind, tuple[TestConclusion, list[Firing]]] = {}
         for f in firings:
@@ -408,7 +422,6 @@ class Reasoner:
                     more_urgent = URGENCY_ORDER[c.urgency] < URGENCY_ORDER[best.urgency]
                     if more_urgent or (c.repeat and not best.repeat and c.urgency == best.urgency):
                         merged[c.test] = (c, fs)
-        blocked = self._withheld_by_rules(firings)
         days = ctx.case.presentation.days_since_onset
         out = []
         for test, (c, fs) in merged.items():
@@ -421,10 +434,8 @@ class Reasoner:
             if present and not repeat:
                 withheld.append(Withheld(test, f"result already in the case ({present})", _ids(fs)))
                 continue
-            if test in blocked:
-                reason, ids = blocked[test]
-                withheld.append(Withheld(test, reason, tuple(ids)))
-                continue
+            if test in blocked and c.urgency != Urgency.URGENCY_EMERGENCY:
+                continue  # listed in withheld already; an emergency test is never withheld
             out.append(
                 SuggestedTest(
                     test=test,
@@ -440,7 +451,7 @@ class Reasoner:
         return tuple(out)
 
     def _treatments(
-        self, ctx: _Context, firings: list[Firing], withheld: list[Withheld]
+        self, ctx: _Context, firings: list[Firing], blocked: dict[Any, tuple[str, list[str]]]
     ) -> tuple[SuggestedTreatment, ...]:
         merged: dict[Any, tuple[TreatmentConclusion, list[Firing], list[CauseCategory]]] = {}
         for f in firings:
@@ -449,13 +460,10 @@ class Reasoner:
                     entry = merged.setdefault(c.treatment, (c, [], []))
                     entry[1].append(f)
                     entry[2].extend(x for x in c.for_causes if x not in entry[2])
-        blocked = self._withheld_by_rules(firings)
         out = []
         for kind, (_, fs, causes) in merged.items():
             if kind in blocked:
-                reason, ids = blocked[kind]
-                withheld.append(Withheld(kind, reason, tuple(ids)))
-                continue
+                continue  # listed in withheld already
             explanations = dict.fromkeys(
                 x.explanation
                 for f in fs

@@ -93,6 +93,10 @@ def render(
             lines += _wrap(
                 f"[{_name(pb.Urgency, r.urgency, 'URGENCY_').upper()}] {r.question}", "  - "
             )
+            if r.expected_change:
+                lines += _wrap(
+                    f"What-if (mean swing {r.expected_change:.2f}): {r.reason}", "      "
+                )
             lines.append(f"      Fields: {', '.join(r.fields)}  Rules: {', '.join(r.rule_ids)}")
     if resp.withheld:
         lines += ["", "NOT SUGGESTED"]

@@ -78,6 +78,9 @@ def leaf_words(leaf: Leaf) -> str:
     v = leaf.value
     if leaf.op == "has" and leaf.name.startswith(("F_", "O.F_")):
         text = label
+    elif leaf.name.startswith("cause close call"):
+        _, _, _, a, _, b = leaf.name.split()
+        text = f"{words(a)} and {words(b)} lead the differential, unresolved (close call)"
     elif leaf.op == "has":
         text = f"{label} includes {words(v)}"
     elif leaf.op == "is":

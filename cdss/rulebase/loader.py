@@ -68,7 +68,7 @@ RULE_KEYS = {
     "changes": False,
     "mirror": False,
 }
-CONDITION_KINDS = ("all", "any", "of", "not", "fact", "finding", "cause", "drug")
+CONDITION_KINDS = ("all", "any", "of", "not", "fact", "finding", "cause", "close_call", "drug")
 FACT_OPS = ("is", "eq", "in", "le", "lt", "ge", "gt", "known", "has", "has_any")
 FACT_FACT_OPS = tuple(f"{op}_fact" for op in COMPARATORS)
 OPS_BY_KIND = {
@@ -408,6 +408,7 @@ class RuleBaseLoader:
             "not": self._not,
             "fact": self._fact,
             "finding": self._finding,
+            "close_call": self._close_call,
             "cause": self._cause,
             "drug": self._drug,
         }
@@ -554,6 +555,17 @@ class RuleBaseLoader:
             ctx.problem("a cause condition needs at_least, top or both")
             return None
         return tests[0] if len(tests) == 1 else AllOf(tuple(tests))
+
+    def _close_call(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
+        """The two leading causes are these two (either order), closer than the close-call
+        threshold of rulebase.yaml: the differential is unresolved between them."""
+        self._check_keys(ctx, node, {"close_call"}, {"close_call"})
+        pair = self._enums(ctx, CauseCategory, node["close_call"], "cause")
+        if len(pair) != 2 or pair[0] == pair[1]:
+            ctx.problem("close_call needs two different causes")
+            return None
+        prop = close_call_property(pair[0], pair[1])
+        return Leaf(f"cause close call {pair[0].value} vs {pair[1].value}", prop, "has", True)
 
     def _drug(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         """A drug class taken; optionally started before the onset, all after it, or unknown."""
@@ -733,6 +745,12 @@ class RuleBaseLoader:
                     ctx.problem(f"{name}: no 'mirror: true' rule concludes {name[2:]}")
                 else:
                     ctx.problem(f"unknown finding {name!r}: no active rule concludes it", hint)
+
+
+def close_call_property(a: CauseCategory, b: CauseCategory) -> str:
+    """The property set between strata when a and b lead the differential, unresolved."""
+    first, second = sorted((a, b), key=list(CauseCategory).index)
+    return f"close__{first.value}__{second.value}"
 
 
 def _unknown(fact: FactType) -> Leaf:

@@ -1,0 +1,189 @@
+"""Rank the findings to collect next by how much each would change the differential.
+
+Method (what-if re-evaluation): for every field a request names, the case is evaluated again
+with that field set to each of a few representative values (an MRC grade of 3 and of 5,
+yes and no, a reduced, normal and brisk reflex, ...), as far as the evidence stratum (the
+alerts, tests and treatments are not needed). The swing of an outcome is the largest change
+of any cause's certainty; a field's value is the mean swing over its values, a request's
+value the best of its fields. The answer says what each outcome would do ("weak: L5
+radiculopathy leads (0.72); normal: peroneal neuropathy leads (0.84)").
+
+It runs only when the answer is uncertain (the leading cause below "likely", or the two
+leading causes within the close-call margin); otherwise requests keep rule order. Requests
+are ordered emergency first, then by expected change, so a time-critical question is never
+buried under a more informative routine one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from cdss import facts
+from cdss.certainty import CauseScore
+from cdss.decision import InformationRequest
+from cdss.engine import Engine
+from cdss.flatten import build_units
+from cdss.reasoning import Reasoner, cause_label
+from cdss.rulebase.catalogue import words
+from cdss.vocabulary import Leg, Plantar, Reflex, SensoryRegion, Tone, Urgency
+
+MAX_WHAT_IFS = 24  # engine runs per evaluation, at most
+LEGS = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
+
+_PROBES_BY_TYPE: dict[Any, list[Any]] = {
+    Reflex: [Reflex.REFLEX_REDUCED, Reflex.REFLEX_NORMAL, Reflex.REFLEX_BRISK],
+    Plantar: [Plantar.PLANTAR_FLEXOR, Plantar.PLANTAR_EXTENSOR],
+    Tone: [Tone.TONE_NORMAL, Tone.TONE_SPASTIC],
+}
+_SENSORY_PROBES = [
+    frozenset({SensoryRegion.SENSORY_REGION_NONE}),
+    frozenset({SensoryRegion.SENSORY_REGION_DORSUM_FOOT_LATERAL_LEG}),
+    frozenset({SensoryRegion.SENSORY_REGION_SOLE}),
+    frozenset({SensoryRegion.SENSORY_REGION_STOCKING}),
+]
+
+
+def probe_values(section: str, name: str) -> list[Any]:
+    """Representative values of one case field (empty when it is not a bedside question)."""
+    cls = {"A": facts.LimbExam, "O": facts.LimbExam, "history": facts.History,
+           "general": facts.GeneralExam}.get(section)  # fmt: skip
+    if cls is None or name not in {f.name for f in dataclasses.fields(cls)}:
+        return []
+    if name in facts.MRC_FIELDS:
+        return [3, 5]
+    if name == "sensory_loss":
+        return list(_SENSORY_PROBES)
+    hint = {f.name: f.type for f in dataclasses.fields(cls)}[name]
+    for enum, values in _PROBES_BY_TYPE.items():
+        if enum.__name__ in str(hint):
+            return list(values)
+    if "bool" in str(hint):
+        return [True, False]
+    return []
+
+
+def value_words(name: str, value: Any) -> str:
+    if name in facts.MRC_FIELDS:
+        return "weak (MRC 3)" if value < 5 else "normal (MRC 5)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, frozenset):
+        return ", ".join(words(v.value) for v in value)
+    return words(getattr(value, "value", value))
+
+
+def with_field(
+    case: facts.Case, legs: list[Leg], section: str, name: str, value: Any
+) -> facts.Case:
+    """The case with one field set (for A.* on every affected leg, O.* on the other leg)."""
+    if section in ("A", "O"):
+        exam = case.exam
+        targets = (
+            legs if section == "A" else [Leg.LEG_RIGHT if legs[0] == Leg.LEG_LEFT else Leg.LEG_LEFT]
+        )
+        for leg in targets:
+            if leg == Leg.LEG_LEFT:
+                left = dataclasses.replace(exam.left or facts.LimbExam(), **{name: value})
+                exam = dataclasses.replace(exam, left=left)
+            else:
+                right = dataclasses.replace(exam.right or facts.LimbExam(), **{name: value})
+                exam = dataclasses.replace(exam, right=right)
+        return dataclasses.replace(case, exam=exam)
+    if section == "general":
+        general = dataclasses.replace(case.exam.general, **{name: value})
+        return dataclasses.replace(case, exam=dataclasses.replace(case.exam, general=general))
+    part = getattr(case, section)
+    return dataclasses.replace(case, **{section: dataclasses.replace(part, **{name: value})})
+
+
+class NextQuestions:
+    def __init__(self, engine: Engine, reasoner: Reasoner, drug_names: frozenset[str]) -> None:
+        self.engine = engine
+        self.reasoner = reasoner
+        self.drug_names = drug_names
+
+    def _certainties(self, case: facts.Case) -> dict[Any, float]:
+        units = build_units(case, self.drug_names)
+        firings, _ = self.engine.run(units, None)
+        scores, _ = self.reasoner.scores(firings)
+        return {c: s.certainty for c, s in scores.items()}
+
+    def uncertain(self, ranked: list[CauseScore]) -> bool:
+        t = self.reasoner.thresholds
+        if not ranked or not ranked[0].has_support:
+            return True
+        gap = ranked[0].certainty - (ranked[1].certainty if ranked[1].has_support else 0.0)
+        return ranked[0].certainty < t.likely or gap < t.close_call
+
+    def rank(
+        self,
+        case: facts.Case,
+        legs: list[Leg],
+        baseline: dict[Any, float],
+        requests: tuple[InformationRequest, ...],
+    ) -> tuple[InformationRequest, ...]:
+        budget = [MAX_WHAT_IFS]
+        cache: dict[tuple[tuple[str, ...], Any], tuple[float, str]] = {}
+
+        def outcome(fields: tuple[str, ...], value: Any) -> tuple[float, str]:
+            key = (fields, value)
+            if key not in cache:
+                changed = case
+                for field in fields:
+                    section, _, name = field.partition(".")
+                    changed = with_field(changed, legs, section, name, value)
+                certainties = self._certainties(changed)
+                swing = max(abs(certainties[c] - baseline[c]) for c in baseline)
+                top = max(certainties, key=lambda c: certainties[c])
+                lead = (
+                    f"{cause_label(top)} leads ({certainties[top]:.2f})"
+                    if certainties[top] > 0
+                    else "no cause has support"
+                )
+                cache[key] = (swing, lead)
+                budget[0] -= 1
+            return cache[key]
+
+        ranked: list[InformationRequest] = []
+        for request in requests:
+            best: tuple[float, str] = (0.0, "")
+            for fields, values in self._probes(request.fields, bool(legs)):
+                if budget[0] < len(values):
+                    break
+                results = [(v, *outcome(fields, v)) for v in values]
+                mean = sum(r[1] for r in results) / len(results)
+                if mean > best[0]:
+                    label = " and ".join(f.partition(".")[2].replace("_", " ") for f in fields)
+                    if fields[0].startswith("A.") and legs:
+                        label += f" ({'/'.join(LEGS[leg] for leg in legs)} leg)"
+                    name = fields[0].partition(".")[2]
+                    text = f"{label}: " + "; ".join(
+                        f"{value_words(name, v)} → {lead}" for v, _, lead in results
+                    )
+                    best = (mean, text)
+            reason = f"{best[1]}. {request.reason}" if best[1] else request.reason
+            ranked.append(
+                dataclasses.replace(request, expected_change=round(best[0], 3), reason=reason)
+            )
+        return tuple(sorted(ranked, key=_order))
+
+    @staticmethod
+    def _probes(fields: tuple[str, ...], has_leg: bool) -> list[tuple[tuple[str, ...], list[Any]]]:
+        """Each probeable field alone, and all of them together when they take the same values
+        (e.g. inversion and hip abduction both weak): findings often count only together."""
+        singles = []
+        for field in fields:
+            section, _, name = field.partition(".")
+            values = probe_values(section, name) if (section != "A" or has_leg) else []
+            if values:
+                singles.append(((field,), values))
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for (field,), values in singles:
+            groups.setdefault(tuple(values), []).append(field)
+        joint = [(tuple(fs), list(vs)) for vs, fs in groups.items() if len(fs) > 1]
+        return joint + singles
+
+
+def _order(r: InformationRequest) -> tuple[int, float]:
+    return (0 if r.urgency == Urgency.URGENCY_EMERGENCY else 1, -r.expected_change)
