@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import sys
@@ -20,6 +21,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.config import ServerConfig
 from cdss.errors import CdssError
 from cdss.evaluator import DEFAULT_RULES_DIR
 from cdss.report import render
@@ -67,7 +69,7 @@ def _channel(target: str | None) -> Iterator[tuple[grpc.Channel, str]]:
         with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
             yield channel, target
         return
-    from cdss.server import ServerConfig, build_server  # only when serving in-process
+    from cdss.server import build_server  # only when serving in-process
 
     running = build_server(ServerConfig(bind="127.0.0.1", port=0, threads=2))
     running.server.start()
@@ -116,17 +118,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from cdss.server import ServerConfig, serve
+    from cdss.supervisor import serve
 
     env = ServerConfig.from_env()
-    config = ServerConfig(
+    config = dataclasses.replace(
+        env,
         bind=args.bind or env.bind,
         port=env.port if args.port is None else args.port,
+        workers=args.workers or env.workers,
         threads=args.threads or env.threads,
         grace_seconds=env.grace_seconds if args.grace is None else args.grace,
         rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
     )
-    return serve(config)
+    return serve(config, Path(args.port_file) if args.port_file else None)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -180,9 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="run the gRPC server (flags override CDSS_* variables)")
     sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
     sv.add_argument("--port", type=int, help="port (CDSS_PORT, default 50051; 0 = any free port)")
-    sv.add_argument("--threads", type=int, help="request threads (CDSS_THREADS, default 8)")
+    sv.add_argument("--workers", type=int, help="server processes (CDSS_WORKERS, default: CPUs)")
+    sv.add_argument("--threads", type=int, help="request threads per process (CDSS_THREADS, 8)")
     sv.add_argument("--grace", type=float, help="seconds to drain on SIGTERM (CDSS_GRACE_SECONDS)")
     sv.add_argument("--rules-dir", help="rule base directory (CDSS_RULES_DIR)")
+    sv.add_argument("--port-file", help="write the bound port here once serving (for --port 0)")
     sv.set_defaults(func=cmd_serve)
 
     ru = sub.add_parser("rules", help="check or list the rule base")

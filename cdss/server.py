@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent import futures
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from types import FrameType
 
 import grpc
@@ -16,45 +15,14 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.evaluator import DEFAULT_RULES_DIR, Evaluator
-from cdss.servicer import MAX_CASE_BYTES, FootDropServicer
+from cdss.config import ServerConfig
+from cdss.evaluator import Evaluator
+from cdss.servicer import FootDropServicer
 
 log = logging.getLogger("cdss.server")
 SERVICE_NAME = foot_drop_service_pb2.DESCRIPTOR.services_by_name[
     "FootDropDecisionSupport"
 ].full_name
-MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case itself
-
-
-@dataclass(frozen=True, slots=True)
-class ServerConfig:
-    """Everything `python -m cdss serve` can set (flags override CDSS_* environment variables)."""
-
-    bind: str = "127.0.0.1"
-    port: int = 50051
-    threads: int = 8
-    grace_seconds: float = 5.0
-    max_message_bytes: int = MAX_MESSAGE_BYTES
-    max_case_bytes: int = MAX_CASE_BYTES
-    rules_dir: Path = field(default=DEFAULT_RULES_DIR)
-    reuse_port: bool = False
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
-        env = dict(os.environ if env is None else env)
-        defaults = cls()
-        return cls(
-            bind=env.get("CDSS_BIND", defaults.bind),
-            port=int(env.get("CDSS_PORT", defaults.port)),
-            threads=int(env.get("CDSS_THREADS", defaults.threads)),
-            grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
-            rules_dir=Path(env.get("CDSS_RULES_DIR", str(defaults.rules_dir))),
-        )
-
-    @property
-    def address(self) -> str:
-        host = f"[{self.bind}]" if ":" in self.bind and not self.bind.startswith("[") else self.bind
-        return f"{host}:{self.port}"
 
 
 @dataclass
@@ -103,8 +71,13 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     return RunningServer(server, port, health_servicer, evaluator)
 
 
-def serve(config: ServerConfig) -> int:
-    """Run until SIGTERM or SIGINT, then drain in-flight calls for grace_seconds."""
+def serve_one(
+    config: ServerConfig,
+    ready: Callable[[int], None] | None = None,
+    signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT),
+) -> int:
+    """Serve in this process until one of `signals`, then drain in-flight calls for
+    grace_seconds. `ready(port)` is called once the server accepts calls."""
     running = build_server(config)
     running.server.start()
     rb = running.evaluator.compiled.rulebase
@@ -123,7 +96,9 @@ def serve(config: ServerConfig) -> int:
         log.info("signal %d: draining for up to %.1fs", signum, config.grace_seconds)
         stopping.set()
 
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    previous = {s: signal.signal(s, on_signal) for s in signals}
+    if ready is not None:
+        ready(running.port)
     try:
         while not stopping.wait(0.5):
             pass

@@ -15,13 +15,13 @@ import time
 import grpc
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.config import MAX_CASE_BYTES
 from cdss.convert import case_from_proto, response_from_decision
 from cdss.errors import CaseError, FieldViolation
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import abort, status_code
 
 log = logging.getLogger("cdss.access")
-MAX_CASE_BYTES = 64 * 1024  # a real case is under 2 KiB; anything near this is not a case
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import grpc
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.server import ServerConfig, build_server
+from cdss.config import ServerConfig
+from cdss.server import build_server
 from tests.golden import CASES_DIR, GoldenCase, Outcome, check, load_cases
 
 

@@ -12,10 +12,11 @@ import pytest
 from google.protobuf import json_format
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.config import ServerConfig
 from cdss.convert import case_from_proto
 from cdss.evaluator import Evaluator
 from cdss.facts import Case
-from cdss.server import RunningServer, ServerConfig, build_server
+from cdss.server import RunningServer, build_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

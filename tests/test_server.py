@@ -14,8 +14,9 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 )
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.config import ServerConfig
 from cdss.evaluator import Evaluator
-from cdss.server import SERVICE_NAME, ServerConfig, build_server
+from cdss.server import SERVICE_NAME, build_server
 from tests.golden import load_cases
 
 Stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub

@@ -1,0 +1,62 @@
+"""Server configuration: flags of `python -m cdss serve`, CDSS_* environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cdss.evaluator import DEFAULT_RULES_DIR
+
+MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case itself
+MAX_CASE_BYTES = 64 * 1024  # a real case is under 2 KiB; anything near this is not a case
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Everything `python -m cdss serve` can set (flags override CDSS_* environment variables)."""
+
+    bind: str = "127.0.0.1"
+    port: int = 50051
+    workers: int = field(default_factory=default_workers)  # server processes
+    threads: int = 8  # request threads per process
+    grace_seconds: float = 5.0
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    max_case_bytes: int = MAX_CASE_BYTES
+    rules_dir: Path = field(default=DEFAULT_RULES_DIR)
+    reuse_port: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            bind=env.get("CDSS_BIND", defaults.bind),
+            port=int(env.get("CDSS_PORT", defaults.port)),
+            workers=int(env.get("CDSS_WORKERS", defaults.workers)),
+            threads=int(env.get("CDSS_THREADS", defaults.threads)),
+            grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
+            rules_dir=Path(env.get("CDSS_RULES_DIR", str(defaults.rules_dir))),
+        )
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.bind}]" if ":" in self.bind and not self.bind.startswith("[") else self.bind
+        return f"{host}:{self.port}"
+
+    def to_json(self) -> str:
+        data = dataclasses.asdict(self)
+        data["rules_dir"] = str(self.rules_dir)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> ServerConfig:
+        data = json.loads(text)
+        data["rules_dir"] = Path(data["rules_dir"])
+        return cls(**data)

@@ -1,0 +1,129 @@
+"""`python -m cdss serve` as a real process tree: workers, crash isolation, drain, reload."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import grpc
+import pytest
+
+from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from tests.golden import load_cases
+from tests.serving import ROOT, server_process
+
+pytestmark = pytest.mark.slow
+
+
+def stub_for(
+    address: str,
+) -> tuple[grpc.Channel, foot_drop_service_pb2_grpc.FootDropDecisionSupportStub]:
+    channel = grpc.insecure_channel(address)
+    return channel, foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
+
+
+def test_workers_share_the_port_and_answer() -> None:
+    case = load_cases()[0]
+    with server_process(workers=2) as server:
+        assert len(server.wait_for_workers(2)) == 2
+        channel, stub = stub_for(server.address)
+        with channel:
+            resp = stub.Evaluate(foot_drop_service_pb2.EvaluateRequest(case=case.case), timeout=10)
+        assert resp.causes
+        pid = server.process.pid
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0
+    assert "stopping: draining 2 worker(s)" in server.log() and pid
+
+
+def test_a_killed_worker_is_replaced_and_other_calls_are_unaffected() -> None:
+    cases = [g.case for g in load_cases()[:20]]
+    expected: dict[int, foot_drop_service_pb2.EvaluateResponse] = {}
+    with server_process(workers=2) as server:
+        before = server.wait_for_workers(2)
+        channel, stub = stub_for(server.address)
+        with channel:
+            for i, c in enumerate(cases):
+                expected[i] = stub.Evaluate(
+                    foot_drop_service_pb2.EvaluateRequest(case=c), timeout=10
+                )
+        outcomes: Counter[str] = Counter()
+        wrong: list[int] = []
+        stop = threading.Event()
+
+        def client() -> None:
+            ch, st = stub_for(server.address)  # each client its own connection (own worker)
+            with ch:
+                i = 0
+                while not stop.is_set():
+                    k = i % len(cases)
+                    try:
+                        got = st.Evaluate(
+                            foot_drop_service_pb2.EvaluateRequest(case=cases[k]), timeout=10
+                        )
+                        outcomes["ok"] += 1
+                        if got != expected[k]:
+                            wrong.append(k)
+                    except grpc.RpcError as exc:
+                        outcomes[exc.code().name] += 1  # type: ignore[attr-defined]
+                    i += 1
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        os.kill(before[0], signal.SIGKILL)
+        time.sleep(2.0)
+        after = server.wait_for_workers(2, exclude={before[0]})
+        time.sleep(1.0)
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert before[0] not in after and len(after) == 2
+    assert not wrong, "a worker answered differently"
+    assert outcomes["ok"] > 100
+    print("outcomes under a worker kill:", dict(outcomes))
+    assert set(outcomes) <= {"ok", "UNAVAILABLE"}, outcomes  # the dying worker's calls only
+    assert "died" in server.log() and "replacing it" in server.log()
+
+
+def test_reload_keeps_the_old_rule_base_when_the_new_one_is_invalid(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with server_process("--rules-dir", str(rules), workers=1) as server:
+        channel, stub = stub_for(server.address)
+        with channel:
+            request = foot_drop_service_pb2.GetRuleBaseRequest()
+            first = stub.GetRuleBase(request, timeout=10).ruleset_version.content_hash
+            findings = rules / "10-findings.yaml"
+            good = findings.read_text()
+            findings.write_text(
+                good.replace(
+                    "fact: A.ankle_dorsiflexion, le: 4}", "fact: A.ankle_dorsiflexon, le: 4}", 1
+                )
+            )
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 60
+            while "reload refused" not in server.log() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "unknown fact 'A.ankle_dorsiflexon'" in server.log()
+            assert stub.GetRuleBase(request, timeout=10).ruleset_version.content_hash == first
+            findings.write_text(
+                good.replace(
+                    "title: Foot drop confirmed on examination",
+                    "title: Foot drop confirmed at the bedside",
+                    1,
+                )
+            )
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 60
+            while "rule base reloaded" not in server.log() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)
+            second = stub.GetRuleBase(request, timeout=10).ruleset_version.content_hash
+    assert second != first
