@@ -70,7 +70,7 @@ def test_a_killed_worker_is_replaced_and_other_calls_are_unaffected() -> None:
                         if got != expected[k]:
                             wrong.append(k)
                     except grpc.RpcError as exc:
-                        outcomes[exc.code().name] += 1  # type: ignore[attr-defined]
+                        outcomes[exc.code().name] += 1
                     i += 1
 
         threads = [threading.Thread(target=client) for _ in range(6)]
