@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -62,11 +63,38 @@ def read_case(path: Path) -> case_pb2.Case:
         raise CliError(f"{path} is not a valid case: {exc}") from exc
 
 
+def _read(path: str | None, what: str) -> bytes | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read the {what} {path}: {exc.strerror or exc}") from exc
+
+
+def client_channel(target: str, args: argparse.Namespace) -> grpc.Channel:
+    """Plaintext, TLS (--tls-ca) or mutual TLS (--tls-ca with --tls-cert/--tls-key)."""
+    ca = _read(getattr(args, "tls_ca", None), "CA certificate")
+    cert = _read(getattr(args, "tls_cert", None), "client certificate")
+    key = _read(getattr(args, "tls_key", None), "client key")
+    if ca is None and cert is None:
+        return grpc.insecure_channel(target, options=CHANNEL_OPTIONS)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=ca, private_key=key, certificate_chain=cert
+    )
+    return grpc.secure_channel(target, credentials, options=CHANNEL_OPTIONS)
+
+
+def call_metadata(args: argparse.Namespace) -> tuple[tuple[str, str | bytes], ...]:
+    token = getattr(args, "token", None) or os.environ.get("CDSS_TOKEN")
+    return (("authorization", f"Bearer {token}"),) if token else ()
+
+
 @contextlib.contextmanager
-def _channel(target: str | None) -> Iterator[tuple[grpc.Channel, str]]:
+def _channel(target: str | None, args: argparse.Namespace) -> Iterator[tuple[grpc.Channel, str]]:
     """A channel to the given server, or to an in-process server started for this call."""
     if target:
-        with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
+        with client_channel(target, args) as channel:
             yield channel, target
         return
     from cdss.server import build_server  # only when serving in-process
@@ -102,11 +130,13 @@ def _rpc_failure(exc: grpc.RpcError, where: str) -> CliError:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     case = read_case(Path(args.case))
-    with _channel(args.server) as (channel, where):
+    with _channel(args.server, args) as (channel, where):
         stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
         try:
             resp = stub.Evaluate(
-                foot_drop_service_pb2.EvaluateRequest(case=case), timeout=args.timeout
+                foot_drop_service_pb2.EvaluateRequest(case=case),
+                timeout=args.timeout,
+                metadata=call_metadata(args),
             )
         except grpc.RpcError as exc:
             raise _rpc_failure(exc, where) from exc
@@ -129,8 +159,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
         threads=args.threads or env.threads,
         grace_seconds=env.grace_seconds if args.grace is None else args.grace,
         rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
+        tls_cert=Path(args.tls_cert) if args.tls_cert else env.tls_cert,
+        tls_key=Path(args.tls_key) if args.tls_key else env.tls_key,
+        tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else env.tls_client_ca,
+        tokens_file=Path(args.tokens_file) if args.tokens_file else env.tokens_file,
+        audit_db=Path(args.audit_db) if args.audit_db else env.audit_db,
     )
     return serve(config, Path(args.port_file) if args.port_file else None)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from cdss.audit import AuditStore
+    from cdss.replay import replay, show
+
+    db = args.db or os.environ.get("CDSS_AUDIT_DB")
+    if not db or not Path(db).exists():
+        raise CliError(f"no audit store at {db!r} (give --db or set CDSS_AUDIT_DB)")
+    store = AuditStore(Path(db))
+    try:
+        if args.action == "list":
+            for r in store.latest(args.limit):
+                print(
+                    f"{r.id:8} {r.recorded_at} {r.status:17} {r.case_id[:32]:32} caller={r.caller} "
+                    f"rules={r.ruleset_version} {r.ruleset_hash[:19]} {r.duration_ms:.1f} ms"
+                )
+            return 0
+        if args.id is None:
+            raise CliError(f"audit {args.action} needs a record ID")
+        if args.action == "show":
+            print(show(store.get(args.id)), end="")
+            return 0
+        result = replay(store, args.id)
+        print(result.summary)
+        return 0 if result.identical else 1
+    finally:
+        store.close()
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -179,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--trace", action="store_true", help="list every rule that fired")
     ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
+    ev.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
+    ev.add_argument("--tls-cert", help="client certificate for mutual TLS")
+    ev.add_argument("--tls-key", help="client private key for mutual TLS")
+    ev.add_argument("--token", help="bearer token (prefer the CDSS_TOKEN variable)")
     ev.set_defaults(func=cmd_evaluate)
 
     sv = sub.add_parser("serve", help="run the gRPC server (flags override CDSS_* variables)")
@@ -189,7 +256,19 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--grace", type=float, help="seconds to drain on SIGTERM (CDSS_GRACE_SECONDS)")
     sv.add_argument("--rules-dir", help="rule base directory (CDSS_RULES_DIR)")
     sv.add_argument("--port-file", help="write the bound port here once serving (for --port 0)")
+    sv.add_argument("--tls-cert", help="server certificate chain, PEM (CDSS_TLS_CERT)")
+    sv.add_argument("--tls-key", help="server private key, PEM (CDSS_TLS_KEY)")
+    sv.add_argument("--tls-client-ca", help="require client certificates from this CA (mTLS)")
+    sv.add_argument("--tokens-file", help="bearer tokens: lines 'NAME TOKEN [METHODS]'")
+    sv.add_argument("--audit-db", help="record every evaluation in this SQLite file")
     sv.set_defaults(func=cmd_serve)
+
+    au = sub.add_parser("audit", help="list, show or replay recorded evaluations")
+    au.add_argument("action", choices=["list", "show", "replay"])
+    au.add_argument("id", type=int, nargs="?", help="record id (show, replay)")
+    au.add_argument("--db", help="the audit store (CDSS_AUDIT_DB)")
+    au.add_argument("--limit", type=int, default=20, help="records to list")
+    au.set_defaults(func=cmd_audit)
 
     ru = sub.add_parser("rules", help="check or list the rule base")
     ru.add_argument("action", choices=["check", "list"], nargs="?", default="check")

@@ -14,6 +14,13 @@ MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case
 MAX_CASE_BYTES = 64 * 1024  # a real case is under 2 KiB; anything near this is not a case
 
 
+PATH_FIELDS = ("rules_dir", "tls_cert", "tls_key", "tls_client_ca", "tokens_file", "audit_db")
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -31,6 +38,11 @@ class ServerConfig:
     max_case_bytes: int = MAX_CASE_BYTES
     rules_dir: Path = field(default=DEFAULT_RULES_DIR)
     reuse_port: bool = False
+    tls_cert: Path | None = None  # server certificate chain (PEM); with tls_key enables TLS
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None  # require client certificates signed by this CA (mTLS)
+    tokens_file: Path | None = None  # bearer tokens (cdss/auth.py); None = no authentication
+    audit_db: Path | None = None  # SQLite audit store; None = no audit
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
@@ -42,7 +54,12 @@ class ServerConfig:
             workers=int(env.get("CDSS_WORKERS", defaults.workers)),
             threads=int(env.get("CDSS_THREADS", defaults.threads)),
             grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
-            rules_dir=Path(env.get("CDSS_RULES_DIR", str(defaults.rules_dir))),
+            rules_dir=Path(env.get("CDSS_RULES_DIR") or defaults.rules_dir),
+            tls_cert=_path(env.get("CDSS_TLS_CERT")),
+            tls_key=_path(env.get("CDSS_TLS_KEY")),
+            tls_client_ca=_path(env.get("CDSS_TLS_CLIENT_CA")),
+            tokens_file=_path(env.get("CDSS_TOKENS_FILE")),
+            audit_db=_path(env.get("CDSS_AUDIT_DB")),
         )
 
     @property
@@ -51,12 +68,15 @@ class ServerConfig:
         return f"{host}:{self.port}"
 
     def to_json(self) -> str:
-        data = dataclasses.asdict(self)
-        data["rules_dir"] = str(self.rules_dir)
+        data = {
+            k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()
+        }
         return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> ServerConfig:
         data = json.loads(text)
-        data["rules_dir"] = Path(data["rules_dir"])
+        for name in PATH_FIELDS:
+            data[name] = _path(data.get(name))
+        data["rules_dir"] = data["rules_dir"] or DEFAULT_RULES_DIR
         return cls(**data)

@@ -56,3 +56,15 @@ class CaseError(CdssError):
 
 class EngineFailure(CdssError):
     """durable-rules failed while evaluating a valid case (an internal error, not the input's)."""
+
+
+class ConfigError(CdssError):
+    """The server's configuration cannot be used (e.g. a TLS file missing)."""
+
+
+class DeadlineExceeded(CdssError):
+    """The caller's deadline passed before the answer was ready; the work was abandoned."""
+
+
+class Unavailable(CdssError):
+    """A dependency of the answer (e.g. the audit store) is unavailable; retry later."""

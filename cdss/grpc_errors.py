@@ -5,6 +5,8 @@
 | CaseError            | INVALID_ARGUMENT    | google.rpc.BadRequest field violations |
 | RuleBaseError        | FAILED_PRECONDITION | (the rule base did not load)         |
 | EngineFailure        | INTERNAL            | (retry-safe; no case data)           |
+| DeadlineExceeded     | DEADLINE_EXCEEDED   | (the work was abandoned)             |
+| Unavailable          | UNAVAILABLE         | (e.g. audit store down; retry-safe)  |
 | anything else        | INTERNAL            | (logged without case data)           |
 """
 
@@ -15,12 +17,21 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from cdss.errors import CaseError, CdssError, EngineFailure, RuleBaseError
+from cdss.errors import (
+    CaseError,
+    CdssError,
+    DeadlineExceeded,
+    EngineFailure,
+    RuleBaseError,
+    Unavailable,
+)
 
 _CODES: tuple[tuple[type[BaseException], int, grpc.StatusCode], ...] = (
     (CaseError, code_pb2.INVALID_ARGUMENT, grpc.StatusCode.INVALID_ARGUMENT),
     (RuleBaseError, code_pb2.FAILED_PRECONDITION, grpc.StatusCode.FAILED_PRECONDITION),
     (EngineFailure, code_pb2.INTERNAL, grpc.StatusCode.INTERNAL),
+    (DeadlineExceeded, code_pb2.DEADLINE_EXCEEDED, grpc.StatusCode.DEADLINE_EXCEEDED),
+    (Unavailable, code_pb2.UNAVAILABLE, grpc.StatusCode.UNAVAILABLE),
 )
 
 

@@ -9,15 +9,19 @@ from collections.abc import Callable
 from concurrent import futures
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss._proto import foot_drop_service_pb2
+from cdss.audit import AuditStore
+from cdss.auth import Authenticator, AuthInterceptor
 from cdss.config import ServerConfig
+from cdss.errors import ConfigError
 from cdss.evaluator import Evaluator
-from cdss.servicer import FootDropServicer
+from cdss.servicer import FootDropServicer, register
 
 log = logging.getLogger("cdss.server")
 SERVICE_NAME = foot_drop_service_pb2.DESCRIPTOR.services_by_name[
@@ -46,23 +50,55 @@ def create_server(
     return running.server, running.port
 
 
+def server_credentials(config: ServerConfig) -> grpc.ServerCredentials | None:
+    """TLS credentials from the configured PEM files (None: plaintext)."""
+    if config.tls_cert is None and config.tls_key is None:
+        if config.tls_client_ca is not None:
+            raise ConfigError("--tls-client-ca needs --tls-cert and --tls-key")
+        return None
+    if config.tls_cert is None or config.tls_key is None:
+        raise ConfigError("TLS needs both --tls-cert and --tls-key")
+    try:
+        chain = config.tls_cert.read_bytes()
+        key = config.tls_key.read_bytes()
+        ca = config.tls_client_ca.read_bytes() if config.tls_client_ca else None
+    except OSError as exc:
+        raise ConfigError(f"cannot read a TLS file: {exc}") from exc
+    return grpc.ssl_server_credentials(
+        [(key, chain)], root_certificates=ca, require_client_auth=ca is not None
+    )
+
+
 def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> RunningServer:
+    """The server with every service registered and its port bound (not started)."""
+    credentials = server_credentials(config)
+    authenticator = Authenticator.from_file(config.tokens_file) if config.tokens_file else None
     evaluator = evaluator or Evaluator.from_directory(config.rules_dir)
+    audit = AuditStore(config.audit_db) if config.audit_db else None
     options = [
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", 4 * config.max_message_bytes),
         ("grpc.so_reuseport", 1 if config.reuse_port else 0),
     ]
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.threads), options=options)
-    foot_drop_service_pb2_grpc.add_FootDropDecisionSupportServicer_to_server(
-        FootDropServicer(evaluator, config.max_case_bytes), server
+    interceptors: list[grpc.ServerInterceptor[Any, Any]] = (
+        [AuthInterceptor(authenticator)] if authenticator else []
     )
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.threads),
+        options=options,
+        interceptors=interceptors,
+    )
+    servicer = FootDropServicer(evaluator, config.max_case_bytes, audit, authenticator)
+    register(servicer, server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
-    port = server.add_insecure_port(config.address)
+    if credentials is None:
+        port = server.add_insecure_port(config.address)
+    else:
+        port = server.add_secure_port(config.address, credentials)
     if port == 0:
         raise OSError(f"cannot bind {config.address}")
     # the rule base is loaded and compiled: only now does the service report SERVING

@@ -1,8 +1,11 @@
 """The gRPC servicer: the only code that touches protobuf request and response types.
 
-Each method is three steps: convert the request to plain facts, ask the evaluator, convert
-the answer back. Errors go through cdss.grpc_errors; logs carry the case id, a hash of the
-case and timings, never its content.
+Evaluate is three steps: convert the request to plain facts, ask the evaluator, convert the
+answer back. It receives the request as raw bytes (see `register`), so that even bytes that
+are not an EvaluateRequest end as INVALID_ARGUMENT naming the request, not as an opaque
+INTERNAL from the framework. Errors go through cdss.grpc_errors; logs carry the case id, a
+hash of the case, the caller's name and timings, never the case's content. With an audit
+store, every call is recorded before its answer is returned.
 """
 
 from __future__ import annotations
@@ -11,18 +14,23 @@ import hashlib
 import logging
 import re
 import time
+from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.audit import AuditError, AuditStore
+from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
 from cdss.convert import case_from_proto, response_from_decision
-from cdss.errors import CaseError, FieldViolation
+from cdss.errors import CaseError, DeadlineExceeded, FieldViolation
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import abort, status_code
 
 log = logging.getLogger("cdss.access")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
+SERVICE = "cdss.v1.FootDropDecisionSupport"
 
 
 def loggable_id(case_id: str) -> str:
@@ -30,55 +38,102 @@ def loggable_id(case_id: str) -> str:
     return _SAFE_ID.sub("?", case_id[:64])
 
 
+def parse_request(data: bytes) -> foot_drop_service_pb2.EvaluateRequest:
+    try:
+        return foot_drop_service_pb2.EvaluateRequest.FromString(data)
+    except DecodeError as exc:
+        raise CaseError(
+            [FieldViolation("request", f"is not a valid {SERVICE}.Evaluate request: {exc}")]
+        ) from exc
+
+
+def answer(
+    evaluator: Evaluator, request: foot_drop_service_pb2.EvaluateRequest, max_case_bytes: int
+) -> foot_drop_service_pb2.EvaluateResponse:
+    """The response to one request, or a CdssError (shared by the servicer and audit replay)."""
+    if not request.HasField("case"):
+        raise CaseError([FieldViolation("case", "is required")])
+    size = request.case.ByteSize()
+    if size > max_case_bytes:
+        raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
+    return response_from_decision(evaluator.evaluate(case_from_proto(request.case)))
+
+
 class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportServicer):
-    def __init__(self, evaluator: Evaluator, max_case_bytes: int = MAX_CASE_BYTES) -> None:
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        max_case_bytes: int = MAX_CASE_BYTES,
+        audit: AuditStore | None = None,
+        authenticator: Authenticator | None = None,
+    ) -> None:
         self.evaluator = evaluator
         self.max_case_bytes = max_case_bytes
+        self.audit = audit
+        self.authenticator = authenticator
 
     def Evaluate(  # noqa: N802 - gRPC method name
         self, request: foot_drop_service_pb2.EvaluateRequest, context: grpc.ServicerContext
     ) -> foot_drop_service_pb2.EvaluateResponse:
+        return self.evaluate_bytes(request.SerializeToString(deterministic=True), context)
+
+    def evaluate_bytes(
+        self, data: bytes, context: grpc.ServicerContext
+    ) -> foot_drop_service_pb2.EvaluateResponse:
         started = time.perf_counter()
-        raw = request.case.SerializeToString(deterministic=True)
-        digest = hashlib.sha256(raw).hexdigest()[:16]
+        caller = caller_name(self.authenticator, context)
+        request = foot_drop_service_pb2.EvaluateRequest()
+        response: foot_drop_service_pb2.EvaluateResponse | None = None
         error: BaseException | None = None
         try:
-            if not request.HasField("case"):
-                raise CaseError([FieldViolation("case", "is required")])
-            if len(raw) > self.max_case_bytes:
-                raise CaseError(
-                    [
-                        FieldViolation(
-                            "case", f"is {len(raw)} bytes; the limit is {self.max_case_bytes}"
-                        )
-                    ]
+            request = parse_request(data)
+            remaining = context.time_remaining()
+            if remaining is not None and remaining <= 0:
+                raise DeadlineExceeded("the deadline passed before evaluation started")
+            response = answer(self.evaluator, request, self.max_case_bytes)
+            if not context.is_active():
+                raise DeadlineExceeded(
+                    "the call ended (deadline or cancellation) during evaluation"
                 )
-            decision = self.evaluator.evaluate(case_from_proto(request.case))
-            response = response_from_decision(decision)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a status, never a crash
             error = exc
-        ms = (time.perf_counter() - started) * 1000
+        raw = request.case.SerializeToString(deterministic=True)
+        digest = hashlib.sha256(raw).hexdigest()[:16]
         case_id = loggable_id(request.case.case_id)
+        ms = (time.perf_counter() - started) * 1000
+        status = "OK" if error is None else status_code(error).name
+        if self.audit is not None and not isinstance(error, DeadlineExceeded):
+            try:
+                self.audit.record(
+                    rulebase=self.evaluator.compiled.rulebase,
+                    caller=caller,
+                    case_id=request.case.case_id,
+                    case_sha256=digest,
+                    status=status,
+                    request=request.SerializeToString(deterministic=True),
+                    response=response.SerializeToString(deterministic=True) if response else None,
+                    duration_ms=ms,
+                )
+            except AuditError as exc:
+                log.error(
+                    "audit failed case_id=%s case_sha256=%s: answer withheld", case_id, digest
+                )
+                error, status = exc, "UNAVAILABLE"
+        fields: dict[str, Any] = {
+            "case_id": case_id,
+            "case_sha256": digest,
+            "caller": caller,
+            "ms": f"{ms:.2f}",
+        }
+        text = " ".join(f"{k}={v}" for k, v in fields.items())
         if error is None:
-            log.info("evaluate ok case_id=%s case_sha256=%s ms=%.2f", case_id, digest, ms)
+            assert response is not None
+            log.info("evaluate ok %s", text)
             return response
-        code = status_code(error)
-        if code == grpc.StatusCode.INTERNAL:
-            log.error(
-                "evaluate failed case_id=%s case_sha256=%s ms=%.2f error=%s",
-                case_id,
-                digest,
-                ms,
-                type(error).__name__,
-            )
+        if status == "INTERNAL":
+            log.error("evaluate failed %s error=%s", text, type(error).__name__)
         else:
-            log.info(
-                "evaluate rejected case_id=%s case_sha256=%s ms=%.2f status=%s",
-                case_id,
-                digest,
-                ms,
-                code.name,
-            )
+            log.info("evaluate %s %s", status, text)
         abort(context, error)
         raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
@@ -112,3 +167,26 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         self, request: foot_drop_service_pb2.PingRequest, context: grpc.ServicerContext
     ) -> foot_drop_service_pb2.PingResponse:
         return foot_drop_service_pb2.PingResponse()
+
+
+def register(servicer: FootDropServicer, server: grpc.Server) -> None:
+    """Add the service to the server, Evaluate taking raw bytes (parsed by the servicer)."""
+    pb = foot_drop_service_pb2
+    handlers = {
+        "Evaluate": grpc.unary_unary_rpc_method_handler(
+            servicer.evaluate_bytes,
+            request_deserializer=lambda data: data,
+            response_serializer=pb.EvaluateResponse.SerializeToString,
+        ),
+        "GetRuleBase": grpc.unary_unary_rpc_method_handler(
+            servicer.GetRuleBase,
+            request_deserializer=pb.GetRuleBaseRequest.FromString,
+            response_serializer=pb.GetRuleBaseResponse.SerializeToString,
+        ),
+        "Ping": grpc.unary_unary_rpc_method_handler(
+            servicer.Ping,
+            request_deserializer=pb.PingRequest.FromString,
+            response_serializer=pb.PingResponse.SerializeToString,
+        ),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))

@@ -17,7 +17,7 @@ import grpc
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.config import ServerConfig
 from cdss.server import build_server
-from tests.golden import CASES_DIR, GoldenCase, Outcome, check, load_cases
+from tests.golden import CASES_DIR, REVIEW_DIR, GoldenCase, Outcome, check, load_cases
 
 
 def _short(name: str, prefix: str) -> str:
@@ -106,8 +106,8 @@ def main() -> int:
         "dirs",
         nargs="*",
         type=Path,
-        default=[CASES_DIR],
-        help="folders of golden cases (default tests/cases)",
+        default=[CASES_DIR, REVIEW_DIR],
+        help="folders of golden cases (default: tests/cases and tests/cases_review)",
     )
     return run(parser.parse_args().dirs)
 

@@ -72,6 +72,5 @@ def evaluate_request(data: dict[str, Any]) -> foot_drop_service_pb2.EvaluateRequ
     return foot_drop_service_pb2.EvaluateRequest(case=case_message(data))
 
 
-PERONEAL_CASE: dict[str, Any] = json.loads(
-    (ROOT / "examples" / "peroneal-compression.json").read_text()
-)
+EXAMPLE_PATH = ROOT / "examples" / "peroneal-compression.json"
+PERONEAL_CASE: dict[str, Any] = json.loads(EXAMPLE_PATH.read_text())

@@ -13,6 +13,7 @@ from google.protobuf import json_format
 from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
+REVIEW_DIR = Path(__file__).resolve().parent / "cases_review"
 EXPECT_KEYS = {
     "top_cause",
     "top3_includes",

@@ -87,3 +87,48 @@ def cases(draw: st.DrawFn) -> facts.Case:
         ),
         results=draw(dataclass_strategy(facts.Results)),
     )
+
+
+def _wild(annotation: Any) -> st.SearchStrategy[Any]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is frozenset:
+        (member,) = typing.get_args(annotation)
+        return st.frozensets(st.sampled_from(list(member)), max_size=4)
+    inner = args[0] if args else annotation
+    if inner is bool:
+        return st.none() | st.booleans()
+    if inner is int:
+        return st.none() | st.integers(-(2**31), 2**31 - 1) | st.integers(-2, 130)
+    if inner is float:
+        return st.none() | st.floats() | st.floats(-5, 400)
+    if isinstance(inner, type) and issubclass(inner, StrEnum):
+        return st.none() | st.sampled_from(list(inner))
+    raise TypeError(annotation)
+
+
+def wild_dataclass(cls: type) -> st.SearchStrategy[Any]:
+    """Any value of each field's type, possible or not (for fuzzing the validator)."""
+    hints = typing.get_type_hints(cls)
+    return st.builds(cls, **{f.name: _wild(hints[f.name]) for f in dataclasses.fields(cls)})
+
+
+@st.composite
+def wild_cases(draw: st.DrawFn) -> facts.Case:
+    limb = st.none() | wild_dataclass(facts.LimbExam)
+    meds = st.lists(
+        st.builds(
+            facts.Medication, st.text(max_size=120), st.none() | st.integers(-(2**31), 2**31 - 1)
+        ),
+        max_size=70,
+    ).map(tuple)
+    return facts.Case(
+        case_id=draw(st.text(max_size=200)),
+        patient=draw(wild_dataclass(facts.Patient)),
+        presentation=draw(wild_dataclass(facts.Presentation)),
+        history=draw(wild_dataclass(facts.History)),
+        medications=draw(meds),
+        exam=facts.Exam(
+            left=draw(limb), right=draw(limb), general=draw(wild_dataclass(facts.GeneralExam))
+        ),
+        results=draw(wild_dataclass(facts.Results)),
+    )

@@ -169,12 +169,14 @@ class RuleBaseLoader:
         if self.problems or meta is None:
             raise RuleBaseError(self.problems)
         files = [meta_path, refs_path, *rule_paths]
+        texts = {p.name: p.read_bytes().decode("utf-8") for p in files}
         return RuleBase(
             meta,
             tuple(rules),
-            _content_hash(files),
-            tuple(p.name for p in files),
+            content_hash(texts),
+            tuple(texts),
             dict(self.topics),
+            texts,
         )
 
     def _load_references(self, path: Path) -> None:
@@ -286,6 +288,18 @@ class RuleBaseLoader:
         return ok
 
     def _parse_rule(self, file: str, node: Any) -> Rule | None:
+        try:
+            return self._parse_rule_checked(file, node)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            # a shape the checks above did not foresee: still a problem report, never a crash
+            line = node.get("__line__", 0) if isinstance(node, dict) else 0
+            rule_id = str(node.get("id", "")) if isinstance(node, dict) else ""
+            self.problems.append(
+                RuleProblem(file, line, rule_id, f"malformed rule ({type(exc).__name__}: {exc})")
+            )
+            return None
+
+    def _parse_rule_checked(self, file: str, node: Any) -> Rule | None:
         if not isinstance(node, dict):
             self.problems.append(RuleProblem(file, 0, "", "each rule must be a mapping"))
             return None
@@ -495,6 +509,9 @@ class RuleBaseLoader:
         if fact.kind == "enum":
             assert fact.enum is not None
             values = value if op == "in" else [value]
+            if not isinstance(values, list) or not values:
+                ctx.problem(f"{name} {op} needs {'a list of values' if op == 'in' else 'a value'}")
+                return None
             checked = self._enums(ctx, fact.enum, values, f"value of {name}")
             if len(checked) != len(values):
                 return None
@@ -761,11 +778,12 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _content_hash(paths: list[Path]) -> str:
+def content_hash(texts: dict[str, str]) -> str:
+    """sha256 over the rule files' names and contents, in load order."""
     digest = hashlib.sha256()
-    for p in paths:
-        digest.update(p.name.encode() + b"\0")
-        digest.update(p.read_bytes() + b"\0")
+    for name, text in texts.items():
+        digest.update(name.encode() + b"\0")
+        digest.update(text.encode("utf-8") + b"\0")
     return "sha256:" + digest.hexdigest()
 
 

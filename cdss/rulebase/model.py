@@ -159,6 +159,7 @@ class RuleBase:
     content_hash: str
     files: tuple[str, ...] = field(default=())
     topics: dict[str, str] = field(default_factory=dict)  # rule file -> its topic
+    texts: dict[str, str] = field(default_factory=dict)  # file -> content (for audit replay)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -1,0 +1,189 @@
+"""The audit store: every evaluation, recorded durably before its answer is returned.
+
+SQLite in WAL mode with `synchronous=FULL`: a commit returns only after the write-ahead log
+is on disk, so a record the client saw acknowledged survives a crash of the process or of
+the machine (WAL with `synchronous=NORMAL` would be faster but may lose the last commits on
+power loss; an audit trail must not). Several worker processes write to one file; SQLite
+serialises the writers (busy timeout 10 s). Each distinct rule base is stored once, by its
+content hash, so `replay` can re-evaluate a stored case with the exact rules that answered it.
+
+The store holds the full request and response, which are patient data: keep the file on a
+protected volume (see README, Audit). Logs never carry them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cdss.errors import Unavailable
+from cdss.rulebase.model import RuleBase
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS rulebases (
+    content_hash TEXT PRIMARY KEY,
+    version      TEXT NOT NULL,
+    files        TEXT NOT NULL          -- JSON {file name: content}
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at     TEXT NOT NULL,      -- UTC, ISO 8601
+    caller          TEXT NOT NULL,      -- the token's name, or anonymous
+    case_id         TEXT NOT NULL,
+    case_sha256     TEXT NOT NULL,
+    status          TEXT NOT NULL,      -- OK or the gRPC status name
+    request         BLOB NOT NULL,      -- EvaluateRequest, deterministic serialisation
+    response        BLOB,               -- EvaluateResponse when status is OK
+    ruleset_version TEXT NOT NULL,
+    ruleset_hash    TEXT NOT NULL REFERENCES rulebases(content_hash),
+    duration_ms     REAL NOT NULL,
+    server          TEXT NOT NULL       -- host:pid of the worker that answered
+);
+CREATE INDEX IF NOT EXISTS evaluations_case ON evaluations(case_id);
+"""
+
+
+class AuditError(Unavailable):
+    """The audit store cannot record or read (the answer must then be withheld)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    id: int
+    recorded_at: str
+    caller: str
+    case_id: str
+    case_sha256: str
+    status: str
+    request: bytes
+    response: bytes | None
+    ruleset_version: str
+    ruleset_hash: str
+    duration_ms: float
+    server: str
+
+
+class AuditStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._known_rulebases: set[str] = set()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, timeout=10, check_same_thread=False, isolation_level=None
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise AuditError(f"cannot open the audit store {path}: {exc}") from exc
+        self.server = f"{socket.gethostname()}:{os.getpid()}"
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def record(
+        self,
+        *,
+        rulebase: RuleBase,
+        caller: str,
+        case_id: str,
+        case_sha256: str,
+        status: str,
+        request: bytes,
+        response: bytes | None,
+        duration_ms: float,
+    ) -> int:
+        """Write one evaluation durably; returns its id. Raises AuditError on failure."""
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        try:
+            with self._lock:
+                cur = self._db.cursor()
+                cur.execute("BEGIN IMMEDIATE")
+                try:
+                    if rulebase.content_hash not in self._known_rulebases:
+                        cur.execute(
+                            "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
+                            (
+                                rulebase.content_hash,
+                                rulebase.meta.version,
+                                json.dumps(rulebase.texts),
+                            ),
+                        )
+                    cur.execute(
+                        "INSERT INTO evaluations (recorded_at, caller, case_id, case_sha256,"
+                        " status, request, response, ruleset_version, ruleset_hash, duration_ms,"
+                        " server)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (now, caller, case_id, case_sha256, status, request, response,
+                         rulebase.meta.version, rulebase.content_hash, duration_ms, self.server),
+                    )  # fmt: skip
+                    row_id = cur.lastrowid
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                self._known_rulebases.add(rulebase.content_hash)
+        except sqlite3.Error as exc:
+            raise AuditError(f"cannot write the audit record: {exc}") from exc
+        assert row_id is not None
+        return row_id
+
+    # ---- reading -------------------------------------------------------------------------
+    _COLUMNS = (
+        "id, recorded_at, caller, case_id, case_sha256, status, request, response,"
+        " ruleset_version, ruleset_hash, duration_ms, server"
+    )
+
+    def get(self, record_id: int) -> AuditRecord:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM evaluations WHERE id = ?",  # noqa: S608 - constant columns
+                (record_id,),
+            ).fetchone()
+        if row is None:
+            raise AuditError(f"no audit record {record_id} in {self.path}")
+        return AuditRecord(*row)
+
+    def latest(self, limit: int) -> list[AuditRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM evaluations ORDER BY id DESC LIMIT ?",  # noqa: S608
+                (limit,),
+            ).fetchall()
+        return [AuditRecord(*row) for row in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            (n,) = self._db.execute("SELECT count(*) FROM evaluations").fetchone()
+        return int(n)
+
+    def case_ids(self) -> set[str]:
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT case_id FROM evaluations")}
+
+    @contextlib.contextmanager
+    def rulebase_files(self, content_hash: str) -> Iterator[Path]:
+        """A temporary directory holding the stored rule files of that rule base."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT files FROM rulebases WHERE content_hash = ?", (content_hash,)
+            ).fetchone()
+        if row is None:
+            raise AuditError(f"rule base {content_hash} is not in the audit store")
+        with tempfile.TemporaryDirectory(prefix="cdss-replay-") as tmp:
+            for name, text in json.loads(row[0]).items():
+                (Path(tmp) / name).write_text(text, encoding="utf-8")
+            yield Path(tmp)

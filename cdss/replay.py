@@ -1,0 +1,82 @@
+"""Audit replay: evaluate a recorded case again with the rule base that answered it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from google.protobuf import json_format
+
+from cdss._proto import foot_drop_service_pb2
+from cdss.audit import AuditRecord, AuditStore
+from cdss.config import MAX_CASE_BYTES
+from cdss.errors import CdssError
+from cdss.evaluator import Evaluator
+from cdss.grpc_errors import status_code
+from cdss.servicer import answer
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayResult:
+    identical: bool
+    summary: str
+
+
+def _json(message: bytes | None) -> str:
+    if message is None:
+        return "(no response)\n"
+    resp = foot_drop_service_pb2.EvaluateResponse.FromString(message)
+    return json_format.MessageToJson(resp, preserving_proto_field_name=True, indent=1) + "\n"
+
+
+def show(record: AuditRecord) -> str:
+    request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
+    head = (
+        f"record {record.id} at {record.recorded_at} by {record.caller} on {record.server}\n"
+        f"status {record.status}, rule base {record.ruleset_version} {record.ruleset_hash}, "
+        f"{record.duration_ms:.1f} ms\n"
+    )
+    body = json_format.MessageToJson(request, preserving_proto_field_name=True, indent=1)
+    return f"{head}request:\n{body}\nresponse:\n{_json(record.response)}"
+
+
+def replay(store: AuditStore, record_id: int) -> ReplayResult:
+    """Re-evaluate the stored request with the stored rule base; compare the answers byte for
+    byte (deterministic serialisation), and show a diff of their JSON when they differ."""
+    record = store.get(record_id)
+    request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
+    with store.rulebase_files(record.ruleset_hash) as directory:
+        evaluator = Evaluator.from_directory(directory)
+        try:
+            loaded = evaluator.compiled.rulebase.content_hash
+            if loaded != record.ruleset_hash:
+                return ReplayResult(
+                    False, f"stored rule base hashes to {loaded}, not {record.ruleset_hash}"
+                )
+            try:
+                response: bytes | None = answer(
+                    evaluator, request, MAX_CASE_BYTES
+                ).SerializeToString(deterministic=True)
+                status = "OK"
+            except CdssError as exc:
+                response, status = None, status_code(exc).name
+        finally:
+            evaluator.close()
+    if status == record.status and response == record.response:
+        return ReplayResult(
+            True,
+            f"record {record_id}: identical ({status}, rule base "
+            f"{record.ruleset_version} {record.ruleset_hash[:19]})",
+        )
+    diff = "".join(
+        difflib.unified_diff(
+            _json(record.response).splitlines(keepends=True),
+            _json(response).splitlines(keepends=True),
+            "recorded",
+            "replayed",
+        )
+    )
+    return ReplayResult(
+        False,
+        f"record {record_id}: DIFFERENT (recorded {record.status}, replayed {status})\n{diff}",
+    )
