@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 import pytest
 import yaml
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
@@ -48,7 +48,7 @@ def _scalar(field: FieldDescriptor) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def messages(draw: st.DrawFn, descriptor: Descriptor, depth: int = 0) -> dict[str, Any]:
+def messages(draw: st.DrawFn, descriptor: Any, depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in descriptor.fields:
         if not draw(st.booleans()):

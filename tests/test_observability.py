@@ -47,7 +47,7 @@ def test_deadline_exceeded_abandons_the_work(
 ) -> None:
     original = evaluator.evaluate
 
-    def slow(case):  # type: ignore[no-untyped-def]
+    def slow(case):
         time.sleep(0.4)
         return original(case)
 
