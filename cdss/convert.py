@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -25,71 +26,82 @@ from cdss.decision import (
 from cdss.errors import CaseError, FieldViolation
 from cdss.vocabulary import Leg
 
-_HINTS: dict[type, dict[str, Any]] = {}
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """How to read one field of a message into a facts dataclass (built once per class)."""
+
+    kind: str  # "scalar", "enum", "enums" (repeated), "message", "messages" (repeated)
+    enum_name: str = ""
+    members: dict[int, StrEnum] | None = None  # known non-zero enum numbers
+    sub: type | None = None  # the dataclass of a message field
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+_PLANS: dict[type, dict[str, _Step]] = {}
 
 
-def _enum_class(annotation: Any) -> type[StrEnum] | None:
-    for arg in (annotation, *typing.get_args(annotation)):
-        if isinstance(arg, type) and issubclass(arg, StrEnum):
-            return arg
-    return None
+def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
+    plan = _PLANS.get(cls)
+    if plan is not None:
+        return plan
+    hints = typing.get_type_hints(cls)
+    plan = {}
+    for f in dataclasses.fields(cls):
+        field = descriptor.fields_by_name[f.name]
+        annotation = hints[f.name]
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if field.message_type is not None:
+            sub = facts.Medication if f.name == "medications" else (args[0] if args else annotation)
+            plan[f.name] = _Step("messages" if field.is_repeated else "message", sub=sub)
+        elif field.enum_type is not None:
+            enum = next(
+                a
+                for a in (annotation, *args, *typing.get_args(args[0] if args else annotation))
+                if isinstance(a, type) and issubclass(a, StrEnum)
+            )
+            members = {v.number: enum(v.name) for v in field.enum_type.values if v.number != 0}
+            kind = "enums" if field.is_repeated else "enum"
+            plan[f.name] = _Step(kind, field.enum_type.name, members)
+        else:
+            plan[f.name] = _Step("scalar")
+    _PLANS[cls] = plan
+    return plan
 
 
-def _enum_value(
-    enum: type[StrEnum], number: int, field: Any, path: str, out: list[FieldViolation]
-) -> StrEnum | None:
-    value = field.enum_type.values_by_number.get(number)
-    if value is None:
-        out.append(FieldViolation(path, f"unknown enum value {number} for {field.enum_type.name}"))
-        return None
-    if number == 0:
-        return None
-    return enum(value.name)
+def _enum(step: _Step, number: int, path: str, out: list[FieldViolation]) -> StrEnum | None:
+    assert step.members is not None
+    member = step.members.get(number)
+    if member is None:
+        reason = "unspecified (0) is not a value" if number == 0 else f"unknown enum value {number}"
+        out.append(FieldViolation(path, f"{reason} for {step.enum_name}"))
+    return member
 
 
 def _read(cls: type, msg: Message, path: str, out: list[FieldViolation]) -> Any:
-    descriptor = msg.DESCRIPTOR
-    hints = _hints(cls)
+    """Only the fields that are set are read; the dataclass defaults stand for the rest."""
+    plan = _plan(cls, msg.DESCRIPTOR)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        field = descriptor.fields_by_name[f.name]
-        here = f"{path}.{f.name}" if path else f.name
-        annotation = hints[f.name]
-        enum = _enum_class(annotation)
-        if f.name == "medications":
-            kwargs[f.name] = tuple(
-                _read(facts.Medication, m, f"{here}[{i}]", out)
-                for i, m in enumerate(getattr(msg, f.name))
-            )
-        elif field.is_repeated:
-            assert enum is not None
-            values = []
-            for i, number in enumerate(getattr(msg, f.name)):
-                if number == 0:
-                    out.append(FieldViolation(f"{here}[{i}]", "unspecified (0) is not a value"))
-                    continue
-                v = _enum_value(enum, number, field, f"{here}[{i}]", out)
-                if v is not None:
-                    values.append(v)
-            kwargs[f.name] = frozenset(values)
-        elif field.message_type is not None:
-            if msg.HasField(f.name):
-                sub = typing.get_args(annotation)[0] if typing.get_args(annotation) else annotation
-                kwargs[f.name] = _read(sub, getattr(msg, f.name), here, out)
-            elif f.default is None:
-                kwargs[f.name] = None
-        elif enum is not None:
-            kwargs[f.name] = _enum_value(enum, getattr(msg, f.name), field, here, out)
-        elif field.has_presence:
-            kwargs[f.name] = getattr(msg, f.name) if msg.HasField(f.name) else None
+    for field, value in msg.ListFields():
+        name = field.name
+        step = plan.get(name)
+        if step is None:  # pragma: no cover - a field added to the .proto but not to facts
+            continue
+        here = f"{path}.{name}" if path else name
+        if step.kind == "scalar":
+            kwargs[name] = value
+        elif step.kind == "enum":
+            kwargs[name] = _enum(step, value, here, out)
+        elif step.kind == "enums":
+            members = (_enum(step, n, f"{here}[{i}]", out) for i, n in enumerate(value))
+            kwargs[name] = frozenset(m for m in members if m is not None)
+        elif step.kind == "message":
+            assert step.sub is not None
+            kwargs[name] = _read(step.sub, value, here, out)
         else:
-            kwargs[f.name] = getattr(msg, f.name)
+            assert step.sub is not None
+            kwargs[name] = tuple(
+                _read(step.sub, m, f"{here}[{i}]", out) for i, m in enumerate(value)
+            )
     return cls(**kwargs)
 
 

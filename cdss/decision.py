@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cdss.vocabulary import (
     AlertKind,
@@ -16,8 +17,9 @@ from cdss.vocabulary import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FactValue:
+class FactValue(NamedTuple):
+    """One fact a rule matched: a tuple, cheap to hash and deduplicate (there are many)."""
+
     name: str  # the case path, e.g. exam.right.hip_abduction, or "finding F_UMN"
     value: str
 

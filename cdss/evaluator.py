@@ -9,11 +9,12 @@ from cdss.decision import Decision
 from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
-from cdss.next_questions import NextQuestions
+from cdss.next_questions import Baseline, NextQuestions
 from cdss.reasoning import Reasoner
 from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
 from cdss.rulebase.loader import load_rulebase
 from cdss.validation import validate
+from cdss.whatif import fired_by_unit
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -38,11 +39,16 @@ class Evaluator:
         firings, props = self.engine.run(units, self.reasoner.cause_props)
         decision = self.reasoner.decide(case, units, props, firings)
         if decision.requests:
-            scores, ranked = self.reasoner.scores(firings)
+            scores, ranked = self.reasoner.scores(self.reasoner.before_causes(firings))
             if self.next_questions.uncertain(ranked):
-                legs = [u.leg for u in units if u.leg is not None]
-                baseline = {c: s.certainty for c, s in scores.items()}
-                requests = self.next_questions.rank(case, legs, baseline, decision.requests)
+                base = Baseline(
+                    case,
+                    units,
+                    props,
+                    fired_by_unit(firings, len(units)),
+                    {c: s.certainty for c, s in scores.items()},
+                )
+                requests = self.next_questions.rank(base, decision.requests)
                 decision = dataclasses.replace(decision, requests=requests)
         return decision
 

@@ -79,7 +79,7 @@ class History:
 
 @dataclass(frozen=True, slots=True)
 class Medication:
-    name: str
+    name: str = ""  # required in practice: validation refuses an empty name
     days_since_start: int | None = None
 
 

@@ -2,8 +2,9 @@
 
 Method (what-if re-evaluation): for every field a request names, the case is evaluated again
 with that field set to each of a few representative values (an MRC grade of 3 and of 5,
-yes and no, a reduced, normal and brisk reflex, ...), as far as the evidence stratum (the
-alerts, tests and treatments are not needed). The swing of an outcome is the largest change
+yes and no, a reduced, normal and brisk reflex, ...), as far as the evidence for the causes
+(cdss/whatif.py re-evaluates only the rules the change reaches; tests check it equals a full
+durable-rules run). The swing of an outcome is the largest change
 of any cause's certainty; a field's value is the mean swing over its values, a request's
 value the best of its fields. The answer says what each outcome would do ("weak: L5
 radiculopathy leads (0.72); normal: peroneal neuropathy leads (0.84)").
@@ -17,18 +18,20 @@ buried under a more informative routine one.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from cdss import facts
 from cdss.certainty import CauseScore
 from cdss.decision import InformationRequest
 from cdss.engine import Engine
-from cdss.flatten import build_units
+from cdss.flatten import Unit, build_units
 from cdss.reasoning import Reasoner, cause_label
 from cdss.rulebase.catalogue import words
 from cdss.vocabulary import Leg, Plantar, Reflex, SensoryRegion, Tone, Urgency
+from cdss.whatif import WhatIf, changed_props
 
-MAX_WHAT_IFS = 24  # engine runs per evaluation, at most
+MAX_WHAT_IFS = 40  # what-if evaluations per case, at most
 LEGS = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
 
 _PROBES_BY_TYPE: dict[Any, list[Any]] = {
@@ -97,17 +100,39 @@ def with_field(
     return dataclasses.replace(case, **{section: dataclasses.replace(part, **{name: value})})
 
 
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The evaluated case: its units, each unit's final facts, and the rules fired per unit."""
+
+    case: facts.Case
+    units: list[Unit]
+    props: list[dict[str, Any]]
+    fired: list[set[str]]
+    certainties: dict[Any, float]
+
+    @property
+    def legs(self) -> list[Leg]:
+        return [u.leg for u in self.units if u.leg is not None]
+
+
 class NextQuestions:
     def __init__(self, engine: Engine, reasoner: Reasoner, drug_names: frozenset[str]) -> None:
         self.engine = engine
         self.reasoner = reasoner
         self.drug_names = drug_names
+        self.whatif = WhatIf(engine.compiled, reasoner.barrier)
 
-    def _certainties(self, case: facts.Case) -> dict[Any, float]:
+    def _certainties(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
         units = build_units(case, self.drug_names)
-        firings, _ = self.engine.run(units, None)
-        scores, _ = self.reasoner.scores(firings)
-        return {c: s.certainty for c, s in scores.items()}
+        if [u.leg for u in units] != [u.leg for u in base.units]:
+            # the change moved the affected legs (side not recorded): evaluate it afresh
+            firings, _ = self.engine.run(units, None)
+            scores, _ = self.reasoner.scores(firings)
+            return {c: s.certainty for c, s in scores.items()}
+        return self.whatif.certainties(
+            (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
+            for i, u in enumerate(units)
+        )
 
     def uncertain(self, ranked: list[CauseScore]) -> bool:
         t = self.reasoner.thresholds
@@ -117,12 +142,9 @@ class NextQuestions:
         return ranked[0].certainty < t.likely or gap < t.close_call
 
     def rank(
-        self,
-        case: facts.Case,
-        legs: list[Leg],
-        baseline: dict[Any, float],
-        requests: tuple[InformationRequest, ...],
+        self, base: Baseline, requests: tuple[InformationRequest, ...]
     ) -> tuple[InformationRequest, ...]:
+        case, legs, baseline = base.case, base.legs, base.certainties
         budget = [MAX_WHAT_IFS]
         cache: dict[tuple[tuple[str, ...], Any], tuple[float, str]] = {}
 
@@ -133,7 +155,7 @@ class NextQuestions:
                 for field in fields:
                     section, _, name = field.partition(".")
                     changed = with_field(changed, legs, section, name, value)
-                certainties = self._certainties(changed)
+                certainties = self._certainties(base, changed)
                 swing = max(abs(certainties[c] - baseline[c]) for c in baseline)
                 top = max(certainties, key=lambda c: certainties[c])
                 lead = (
@@ -170,8 +192,8 @@ class NextQuestions:
 
     @staticmethod
     def _probes(fields: tuple[str, ...], has_leg: bool) -> list[tuple[tuple[str, ...], list[Any]]]:
-        """Each probeable field alone, and all of them together when they take the same values
-        (e.g. inversion and hip abduction both weak): findings often count only together."""
+        """The request's probeable fields, those taking the same values together (e.g. inversion
+        and hip abduction both weak): findings often count only together."""
         singles = []
         for field in fields:
             section, _, name = field.partition(".")
@@ -181,8 +203,8 @@ class NextQuestions:
         groups: dict[tuple[Any, ...], list[str]] = {}
         for (field,), values in singles:
             groups.setdefault(tuple(values), []).append(field)
-        joint = [(tuple(fs), list(vs)) for vs, fs in groups.items() if len(fs) > 1]
-        return joint + singles
+        # fields that take the same values are probed together (the request asks them together)
+        return [(tuple(fs), list(vs)) for vs, fs in groups.items()]
 
 
 def _order(r: InformationRequest) -> tuple[int, float]:

@@ -8,8 +8,9 @@ and writes the explanations from the rules' titles and the facts they matched.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cdss import facts
@@ -29,7 +30,7 @@ from cdss.decision import (
 )
 from cdss.engine import Firing
 from cdss.flatten import Unit
-from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
 from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
@@ -73,40 +74,61 @@ class _Context:
     units: list[Unit]
     props: list[dict[str, Any]]
     concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
+    evidence_index: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
+    leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
+    _matched: dict[int, list[Leaf]] = field(default_factory=dict)  # caches, per firing
+    _facts: dict[int, tuple[FactValue, ...]] = field(default_factory=dict)
+    _evidence: dict[int, tuple[FactValue, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(
+    def build(  # noqa: PLR0917 - one call site, named where it is called
         cls,
         compiled: CompiledRuleBase,
         case: facts.Case,
         units: list[Unit],
         props: list[dict[str, Any]],
         firings: list[Firing],
+        leg_specific: dict[str, bool],
     ) -> _Context:
         concluded: dict[tuple[int, str], Firing] = {}
+        index: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]] = {}
         for f in firings:
             for prop in f.rule.finding_props:
                 concluded.setdefault((f.unit, prop), f)
-        return cls(compiled, case, units, props, concluded)
+            for e in f.rule.rule.evidence:
+                index.setdefault((e.cause, e.direction), []).append((e.weight, f))
+        return cls(compiled, case, units, props, concluded, index, leg_specific)
+
+    def matched(self, firing: Firing) -> list[Leaf]:
+        key = id(firing)
+        if key not in self._matched:
+            self._matched[key] = firing.rule.condition.matched(self.props[firing.unit])
+        return self._matched[key]
 
     def leg(self, firing: Firing) -> Leg | None:
         return self.units[firing.unit].leg
 
     def fact_values(self, firing: Firing) -> tuple[FactValue, ...]:
         """Every leaf of the rule's condition that held, as the trace shows it."""
-        props = self.props[firing.unit]
-        leg = self.leg(firing)
-        out = [_fact_value(leaf, props, leg) for leaf in firing.rule.condition.matched(props)]
-        return tuple(dict.fromkeys(out))
+        key = id(firing)
+        if key not in self._facts:
+            props = self.props[firing.unit]
+            leg = self.leg(firing)
+            out = [_fact_value(leaf, props, leg) for leaf in self.matched(firing)]
+            self._facts[key] = tuple(dict.fromkeys(out))
+        return self._facts[key]
 
-    def evidence(self, firing: Firing, seen: frozenset[str] = frozenset()) -> tuple[FactValue, ...]:
+    def evidence(self, firing: Firing) -> tuple[FactValue, ...]:
         """The case facts behind a firing: findings it matched are replaced by the facts of the
         rules that concluded them (recursively); what it matched by an absence ("not ...") is
         left out (it is in the trace)."""
+        key = id(firing)
+        if key in self._evidence:
+            return self._evidence[key]
         props = self.props[firing.unit]
         leg = self.leg(firing)
         out: list[FactValue] = []
-        for leaf in firing.rule.condition.matched(props):
+        for leaf in self.matched(firing):
             if not leaf.positive_holds(props):
                 continue  # matched by an absence ("not ..."): shown in the trace only
             is_finding = leaf.op == "has" and leaf.name.startswith(("F_", "O.F_"))
@@ -114,22 +136,22 @@ class _Context:
                 out.append(_fact_value(leaf, props, leg))
                 continue
             source = self.concluded_by.get((firing.unit, leaf.prop))
-            if source is None or not props.get(leaf.prop) or leaf.prop in seen:
+            if source is None or not props.get(leaf.prop):
                 continue
-            out.extend(self.evidence(source, seen | {leaf.prop}))
-        return tuple(dict.fromkeys(out))
+            # the concluding rule is in an earlier stratum, so this recursion always ends
+            out.extend(self.evidence(source))
+        self._evidence[key] = tuple(dict.fromkeys(out))
+        return self._evidence[key]
 
     def ref(self, firing: Firing, weight: float = 0.0) -> RuleRef:
         r = firing.rule.rule
         return RuleRef(r.id, r.title, self._ref_leg(firing), self.evidence(firing), weight)
 
     def _ref_leg(self, firing: Firing) -> Leg | None:
-        leaves = firing.rule.condition.leaves()
-        if any(leaf.name.startswith(("A.", "O.", "F_")) for leaf in leaves):
-            return self.leg(firing)
-        return None
+        return self.leg(firing) if self.leg_specific[firing.rule.name] else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _display_name(name: str, leg: Leg | None) -> str:
     if name.startswith(("A.", "O.")) and leg is not None:
         side = leg if name.startswith("A.") else OTHER_LEG[leg]
@@ -184,6 +206,13 @@ class Reasoner:
         meta = compiled.rulebase.meta
         self.thresholds = meta.thresholds
         self.test_result_fields = meta.test_result_fields
+        self.barrier = min((s.index for s in compiled.strata if s.needs_causes), default=10**6)
+        # text that depends only on the rule: built once, at start-up
+        self._trace_text = {name: _trace_text(rule) for name, rule in compiled.by_name.items()}
+        self.leg_specific = {
+            name: any(leaf.name.startswith(("A.", "O.", "F_")) for leaf in rule.condition.leaves())
+            for name, rule in compiled.by_name.items()
+        }
 
     # ---- called by the engine between strata ---------------------------------------------
     def scores(
@@ -197,6 +226,10 @@ class Reasoner:
         ]
         scores = combine(evidence)
         return scores, rank(scores, self._alert_urgency(firings))
+
+    def before_causes(self, firings: list[Firing]) -> list[Firing]:
+        """The firings of the strata before the first one that tests cause certainties."""
+        return [f for f in firings if f.stratum < self.barrier]
 
     def cause_props(self, firings: list[Firing]) -> dict[str, Any]:
         """Certainty and rank of every cause, and which pair leads unresolved (close call),
@@ -231,9 +264,10 @@ class Reasoner:
         props: list[dict[str, Any]],
         firings: list[Firing],
     ) -> Decision:
-        ctx = _Context.build(self.compiled, case, units, props, firings)
-        scores, ranked = self.scores(firings)
-        alert_urgency = self._alert_urgency(firings)
+        ctx = _Context.build(self.compiled, case, units, props, firings, self.leg_specific)
+        # rank as the rules after the evidence saw it (alerts raised later do not re-rank)
+        scores, ranked = self.scores(self.before_causes(firings))
+        alert_urgency = self._alert_urgency(self.before_causes(firings))
         causes = self._causes(ctx, firings, ranked, alert_urgency)
         listed = {c.category for c in causes[:TOP]}
         blocked = self._withheld_by_rules(firings)
@@ -262,12 +296,10 @@ class Reasoner:
         self, ctx: _Context, firings: list[Firing], cause: CauseCategory, direction: int
     ) -> tuple[RuleRef, ...]:
         best: dict[str, tuple[float, Firing]] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, Evidence) and c.cause == cause and c.direction == direction:
-                    rid = f.rule.rule.id
-                    if rid not in best or c.weight > best[rid][0]:
-                        best[rid] = (c.weight, f)
+        for weight, f in ctx.evidence_index.get((cause, direction), ()):
+            rid = f.rule.rule.id
+            if rid not in best or weight > best[rid][0]:
+                best[rid] = (weight, f)
         ordered = sorted(best.values(), key=lambda wf: -wf[0])
         return tuple(ctx.ref(f, w) for w, f in ordered)
 
@@ -556,21 +588,26 @@ class Reasoner:
 
     def _trace(self, ctx: _Context, f: Firing) -> TraceEntry:
         r = f.rule.rule
-        conclusions = []
-        for c in r.then:
-            if isinstance(c, Finding) and f.rule.mirrored:
-                conclusions.append(f"finding O.{c.name} (other leg)")
-            else:
-                conclusions.append(c.describe())
+        title, conclusions = self._trace_text[f.rule.name]
         return TraceEntry(
             r.id,
             r.version,
-            r.title + (" (other leg)" if f.rule.mirrored else ""),
+            title,
             f.stratum,
             ctx.leg(f),
             ctx.fact_values(f),
-            tuple(conclusions),
+            conclusions,
         )
+
+
+def _trace_text(rule: CompiledRule) -> tuple[str, tuple[str, ...]]:
+    conclusions = tuple(
+        f"finding O.{c.name} (other leg)"
+        if isinstance(c, Finding) and rule.mirrored
+        else c.describe()
+        for c in rule.rule.then
+    )
+    return rule.rule.title + (" (other leg)" if rule.mirrored else ""), conclusions
 
 
 def _timing(c: TestConclusion, days: int | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cdss.engine import Firing
 from cdss.evaluator import Evaluator
@@ -132,3 +133,65 @@ def test_tiny_and_large_numbers_reach_durable_rules_in_plain_notation(evaluator:
     data["results"] = {"compartment_pressure_mmhg": 1e-05, "hba1c_percent": 5.000001}
     data["exam"]["general"] = {"diastolic_bp_mmhg": 1e-300}
     evaluator.evaluate(case_facts(data))
+
+
+PROBES = [
+    ("A", "ankle_inversion", 3),
+    ("A", "hip_abduction", 5),
+    ("A", "plantar_response", "PLANTAR_EXTENSOR"),
+    ("A", "ankle_reflex", "REFLEX_BRISK"),
+    ("A", "sensory_loss", "SENSORY_REGION_STOCKING"),
+    ("A", "tibialis_anterior_tendon_palpable", False),
+    ("O", "knee_reflex", "REFLEX_BRISK"),
+    ("history", "low_back_pain", True),
+    ("history", "bladder_or_bowel_dysfunction", True),
+    ("general", "facial_weakness", True),
+    ("A", "toe_extension", 5),
+    ("A", "knee_flexion", 3),
+]
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases(), probe=st.sampled_from(PROBES))
+def test_incremental_what_if_equals_a_full_evaluation(
+    evaluator: Evaluator, case: Case, probe: tuple[str, str, Any]
+) -> None:
+    """cdss/whatif.py (used to rank the next questions) must agree with durable-rules."""
+    from cdss import vocabulary
+    from cdss.next_questions import Baseline, with_field
+    from cdss.whatif import fired_by_unit
+
+    drugs = frozenset(evaluator.compiled.drug_names)
+    units = build_units(case, drugs)
+    legs = [u.leg for u in units if u.leg is not None]
+    section, name, raw = probe
+    if section in ("A", "O") and not legs:
+        return
+    if name == "sensory_loss":
+        value: Any = frozenset({vocabulary.SensoryRegion(raw)})
+    elif isinstance(raw, str):
+        enum = {"plantar_response": vocabulary.Plantar}.get(name, vocabulary.Reflex)
+        value = enum(raw)
+    else:
+        value = raw
+    firings, props = evaluator.engine.run(units, None)
+    scores, _ = evaluator.reasoner.scores(firings)
+    base = Baseline(
+        case,
+        units,
+        props,
+        fired_by_unit(firings, len(units)),
+        {c: s.certainty for c, s in scores.items()},
+    )
+    changed = with_field(case, legs, section, name, value)
+    incremental = evaluator.next_questions._certainties(base, changed)
+    full_firings, _ = evaluator.engine.run(build_units(changed, drugs), None)
+    full, _ = evaluator.reasoner.scores(full_firings)
+    for cause, score in full.items():
+        assert abs(incremental[cause] - score.certainty) < 1e-9, (
+            cause,
+            incremental[cause],
+            score.certainty,
+        )

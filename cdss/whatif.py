@@ -1,0 +1,109 @@
+"""What-if evaluation: the evidence for a case that differs from an evaluated one in a few facts.
+
+Used only to rank the findings worth collecting next (cdss/next_questions.py); the answer
+itself always comes from durable-rules. Starting from the evaluated case's facts and fired
+rules, only the rules that read a changed property are evaluated again, in stratum order,
+with the same compiled conditions evaluated in Python (`Condition.holds`, which
+tests/test_engine.py checks against durable-rules); a finding they add or remove changes in
+turn the rules that read it. Tests check that the result equals a full durable-rules
+re-evaluation of the changed case. A probe costs tens of microseconds instead of a full run.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from typing import Any
+
+from cdss.certainty import WeightedEvidence, combine
+from cdss.engine import Firing
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
+from cdss.vocabulary import CauseCategory
+
+Props = dict[str, Any]
+
+
+class WhatIf:
+    def __init__(self, compiled: CompiledRuleBase, barrier: int) -> None:
+        self.rules: list[CompiledRule] = []
+        self.position: dict[str, int] = {}
+        self.readers: dict[str, list[int]] = {}
+        self.concluders: dict[str, list[str]] = {}
+        for stratum in compiled.strata:
+            if stratum.index >= barrier:
+                break
+            for rule in stratum.rules:
+                pos = len(self.rules)
+                self.rules.append(rule)
+                self.position[rule.name] = pos
+                for leaf in rule.condition.leaves():
+                    for prop in (leaf.prop, leaf.other_prop):
+                        if prop:
+                            self.readers.setdefault(prop, []).append(pos)
+                for prop in rule.finding_props:
+                    self.concluders.setdefault(prop, []).append(rule.name)
+
+    def fired(self, props: Props, fired: set[str], changes: Props) -> set[str]:
+        """The rule names fired for one unit after `changes` (prop -> value, None = absent),
+        given its final props and fired rules before the change. props is updated in place."""
+        fired = set(fired)
+        queue: list[int] = []
+        queued: set[int] = set()
+
+        def touch(prop: str) -> None:
+            for pos in self.readers.get(prop, ()):
+                if pos not in queued:
+                    queued.add(pos)
+                    heapq.heappush(queue, pos)
+
+        for prop, value in changes.items():
+            if props.get(prop) != value:
+                if value is None:
+                    props.pop(prop, None)
+                else:
+                    props[prop] = value
+                touch(prop)
+        while queue:
+            rule = self.rules[heapq.heappop(queue)]
+            now = rule.condition.holds(props)
+            if now == (rule.name in fired):
+                continue
+            if now:
+                fired.add(rule.name)
+            else:
+                fired.discard(rule.name)
+            for prop in rule.finding_props:
+                value = True if any(name in fired for name in self.concluders[prop]) else None
+                if props.get(prop) != value:
+                    if value is None:
+                        props.pop(prop, None)
+                    else:
+                        props[prop] = value
+                    touch(prop)
+        return fired
+
+    def certainties(
+        self, units: Iterable[tuple[Props, set[str], Props]]
+    ) -> dict[CauseCategory, float]:
+        """Certainty per cause when each unit (final props, fired names, changes) is changed."""
+        evidence: list[WeightedEvidence] = []
+        for props, fired, changes in units:
+            for name in self.fired(dict(props), fired, changes):
+                pos = self.position.get(name)
+                if pos is not None:
+                    rule = self.rules[pos].rule
+                    evidence.extend(WeightedEvidence(rule.id, e) for e in rule.evidence)
+        return {c: s.certainty for c, s in combine(evidence).items()}
+
+
+def fired_by_unit(firings: Iterable[Firing], units: int) -> list[set[str]]:
+    out: list[set[str]] = [set() for _ in range(units)]
+    for f in firings:
+        out[f.unit].add(f.rule.name)
+    return out
+
+
+def changed_props(before: Props, after: Props) -> Props:
+    """The properties that differ (None: no longer present)."""
+    keys = before.keys() | after.keys()
+    return {k: after.get(k) for k in keys if before.get(k) != after.get(k)}
