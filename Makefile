@@ -8,7 +8,7 @@ PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report clean
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench load-test test-certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,15 @@ docs: $(STAMP) ## regenerate docs/rules.md, the clinician-readable rule catalogu
 
 clinical-report: $(STAMP) ## per cause: golden cases ranked first / in the top three, alerts, tests
 	$(BIN)/python -m tests.clinical_report
+
+bench: $(STAMP) ## benchmark against the empty gRPC call; prints ratios, writes bench-results.json
+	$(BIN)/python scripts/bench.py
+
+load-test: $(STAMP) ## 60 s, 16 clients, valid and invalid cases: errors, identical answers, memory
+	$(BIN)/python scripts/load_test.py
+
+test-certs: $(STAMP) ## a local test CA with server and client certificates in certs/ (TLS trials)
+	$(BIN)/python scripts/make_test_ca.py certs
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
     sv.add_argument("--port", type=int, help="port (CDSS_PORT, default 50051; 0 = any free port)")
     sv.add_argument("--workers", type=int, help="server processes (CDSS_WORKERS, default: CPUs)")
-    sv.add_argument("--threads", type=int, help="request threads per process (CDSS_THREADS, 8)")
+    sv.add_argument("--threads", type=int, help="request threads per process (CDSS_THREADS, 4)")
     sv.add_argument("--grace", type=float, help="seconds to drain on SIGTERM (CDSS_GRACE_SECONDS)")
     sv.add_argument("--rules-dir", help="rule base directory (CDSS_RULES_DIR)")
     sv.add_argument("--port-file", help="write the bound port here once serving (for --port 0)")

@@ -32,7 +32,7 @@ class ServerConfig:
     bind: str = "127.0.0.1"
     port: int = 50051
     workers: int = field(default_factory=default_workers)  # server processes
-    threads: int = 8  # request threads per process
+    threads: int = 4  # request threads per process (the C extension holds the GIL: few help)
     grace_seconds: float = 5.0
     max_message_bytes: int = MAX_MESSAGE_BYTES
     max_case_bytes: int = MAX_CASE_BYTES

@@ -197,7 +197,7 @@ class NextQuestions:
         singles = []
         for field in fields:
             section, _, name = field.partition(".")
-            values = probe_values(section, name) if (section != "A" or has_leg) else []
+            values = probe_values(section, name) if (section not in ("A", "O") or has_leg) else []
             if values:
                 singles.append(((field,), values))
         groups: dict[tuple[Any, ...], list[str]] = {}

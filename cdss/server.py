@@ -142,6 +142,7 @@ def serve_one(
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        live = running.evaluator.engine.live_sessions
         running.evaluator.close()
-    log.info("stopped")
+    log.info("stopped live_sessions=%d", live)
     return 0
