@@ -9,12 +9,11 @@ from cdss.decision import Decision
 from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
-from cdss.next_questions import Baseline, NextQuestions
+from cdss.next_questions import NextQuestions
 from cdss.reasoning import Reasoner
 from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
 from cdss.rulebase.loader import load_rulebase
 from cdss.validation import validate
-from cdss.whatif import fired_by_unit
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -39,15 +38,8 @@ class Evaluator:
         firings, props = self.engine.run(units, self.reasoner.cause_props)
         decision = self.reasoner.decide(case, units, props, firings)
         if decision.requests:
-            scores, ranked = self.reasoner.scores(self.reasoner.before_causes(firings))
+            base, ranked = self.next_questions.baseline(case, units, props, firings)
             if self.next_questions.uncertain(ranked):
-                base = Baseline(
-                    case,
-                    units,
-                    props,
-                    fired_by_unit(firings, len(units)),
-                    {c: s.certainty for c, s in scores.items()},
-                )
                 requests = self.next_questions.rank(base, decision.requests)
                 decision = dataclasses.replace(decision, requests=requests)
         return decision

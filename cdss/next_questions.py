@@ -24,12 +24,12 @@ from typing import Any
 from cdss import facts
 from cdss.certainty import CauseScore
 from cdss.decision import InformationRequest
-from cdss.engine import Engine
+from cdss.engine import Engine, Firing
 from cdss.flatten import Unit, build_units
 from cdss.reasoning import Reasoner, cause_label
 from cdss.rulebase.catalogue import words
 from cdss.vocabulary import Leg, Plantar, Reflex, SensoryRegion, Tone, Urgency
-from cdss.whatif import WhatIf, changed_props
+from cdss.whatif import WhatIf, changed_props, fired_by_unit
 
 MAX_WHAT_IFS = 40  # what-if evaluations per case, at most
 LEGS = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
@@ -121,6 +121,18 @@ class NextQuestions:
         self.reasoner = reasoner
         self.drug_names = drug_names
         self.whatif = WhatIf(engine.compiled, reasoner.barrier)
+
+    def baseline(
+        self,
+        case: facts.Case,
+        units: list[Unit],
+        props: list[dict[str, Any]],
+        firings: list[Firing],
+    ) -> tuple[Baseline, list[CauseScore]]:
+        """The evaluated case as what-ifs start from it, and its ranked causes."""
+        scores, ranked = self.reasoner.scores(self.reasoner.before_causes(firings))
+        certainties = {c: s.certainty for c, s in scores.items()}
+        return Baseline(case, units, props, fired_by_unit(firings, len(units)), certainties), ranked
 
     def _certainties(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
         units = build_units(case, self.drug_names)

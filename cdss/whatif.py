@@ -50,19 +50,21 @@ class WhatIf:
         queue: list[int] = []
         queued: set[int] = set()
 
-        def touch(prop: str) -> None:
+        def put(prop: str, value: Any) -> None:
+            """Set (None: remove) a property; queue the rules that read it if it changed."""
+            if props.get(prop) == value:
+                return
+            if value is None:
+                props.pop(prop, None)
+            else:
+                props[prop] = value
             for pos in self.readers.get(prop, ()):
                 if pos not in queued:
                     queued.add(pos)
                     heapq.heappush(queue, pos)
 
         for prop, value in changes.items():
-            if props.get(prop) != value:
-                if value is None:
-                    props.pop(prop, None)
-                else:
-                    props[prop] = value
-                touch(prop)
+            put(prop, value)
         while queue:
             rule = self.rules[heapq.heappop(queue)]
             now = rule.condition.holds(props)
@@ -73,13 +75,7 @@ class WhatIf:
             else:
                 fired.discard(rule.name)
             for prop in rule.finding_props:
-                value = True if any(name in fired for name in self.concluders[prop]) else None
-                if props.get(prop) != value:
-                    if value is None:
-                        props.pop(prop, None)
-                    else:
-                        props[prop] = value
-                    touch(prop)
+                put(prop, True if any(name in fired for name in self.concluders[prop]) else None)
         return fired
 
     def certainties(

@@ -12,25 +12,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-
-def wait_serving(address: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.RpcError:
-                pass
-            time.sleep(0.1)
-    raise SystemExit(f"server on {address} did not become ready in {seconds:.0f}s")
+from cdss.client import wait_serving
 
 
 def main() -> int:

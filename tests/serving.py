@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from cdss.client import wait_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,21 +65,6 @@ class ServerProcess:
                 return pids
             time.sleep(0.1)
         raise TimeoutError(f"workers not up: {self.workers()}\n{self.log()[-2000:]}")
-
-
-def wait_serving(address: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.RpcError:
-                pass
-            time.sleep(0.1)
-    raise TimeoutError(f"{address} not serving after {timeout}s")
 
 
 @contextlib.contextmanager

@@ -160,8 +160,7 @@ def test_incremental_what_if_equals_a_full_evaluation(
 ) -> None:
     """cdss/whatif.py (used to rank the next questions) must agree with durable-rules."""
     from cdss import vocabulary
-    from cdss.next_questions import Baseline, with_field
-    from cdss.whatif import fired_by_unit
+    from cdss.next_questions import with_field
 
     drugs = frozenset(evaluator.compiled.drug_names)
     units = build_units(case, drugs)
@@ -177,14 +176,7 @@ def test_incremental_what_if_equals_a_full_evaluation(
     else:
         value = raw
     firings, props = evaluator.engine.run(units, None)
-    scores, _ = evaluator.reasoner.scores(firings)
-    base = Baseline(
-        case,
-        units,
-        props,
-        fired_by_unit(firings, len(units)),
-        {c: s.certainty for c, s in scores.items()},
-    )
+    base, _ = evaluator.next_questions.baseline(case, units, props, firings)
     changed = with_field(case, legs, section, name, value)
     incremental = evaluator.next_questions._certainties(base, changed)
     full_firings, _ = evaluator.engine.run(build_units(changed, drugs), None)
