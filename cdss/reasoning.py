@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdss import facts
-from cdss.certainty import CauseScore, WeightedEvidence, combine, rank
+from cdss.certainty import CauseScore, combine, rank
 from cdss.decision import (
     Alert,
     Decision,
@@ -35,7 +35,6 @@ from cdss.rulebase.conditions import Leaf
 from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
     AlertConclusion,
-    Evidence,
     Finding,
     Request,
     TestConclusion,
@@ -95,7 +94,8 @@ class _Context:
         for f in firings:
             for prop in f.rule.finding_props:
                 concluded.setdefault((f.unit, prop), f)
-            for e in f.rule.rule.evidence:
+            for w in f.rule.evidence:
+                e = w.evidence
                 index.setdefault((e.cause, e.direction), []).append((e.weight, f))
         return cls(compiled, case, units, props, concluded, index, leg_specific)
 
@@ -129,7 +129,7 @@ class _Context:
         leg = self.leg(firing)
         out: list[FactValue] = []
         for leaf in self.matched(firing):
-            if not leaf.positive_holds(props):
+            if not leaf.holds(props):
                 continue  # matched by an absence ("not ..."): shown in the trace only
             is_finding = leaf.op == "has" and leaf.name.startswith(("F_", "O.F_"))
             if not is_finding:
@@ -218,14 +218,16 @@ class Reasoner:
     def scores(
         self, firings: list[Firing]
     ) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore]]:
-        evidence = [
-            WeightedEvidence(f.rule.rule.id, c)
-            for f in firings
-            for c in f.rule.rule.then
-            if isinstance(c, Evidence)
-        ]
+        scores, ranked, _ = self._score(firings)
+        return scores, ranked
+
+    def _score(
+        self, firings: list[Firing]
+    ) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore], dict[CauseCategory, Urgency]]:
+        evidence = [w for f in firings for w in f.rule.evidence]
         scores = combine(evidence)
-        return scores, rank(scores, self._alert_urgency(firings))
+        alert_urgency = self._alert_urgency(firings)
+        return scores, rank(scores, alert_urgency), alert_urgency
 
     def before_causes(self, firings: list[Firing]) -> list[Firing]:
         """The firings of the strata before the first one that tests cause certainties."""
@@ -266,8 +268,7 @@ class Reasoner:
     ) -> Decision:
         ctx = _Context.build(self.compiled, case, units, props, firings, self.leg_specific)
         # rank as the rules after the evidence saw it (alerts raised later do not re-rank)
-        scores, ranked = self.scores(self.before_causes(firings))
-        alert_urgency = self._alert_urgency(self.before_causes(firings))
+        scores, ranked, alert_urgency = self._score(self.before_causes(firings))
         causes = self._causes(ctx, firings, ranked, alert_urgency)
         listed = {c.category for c in causes[:TOP]}
         blocked = self._withheld_by_rules(firings)
@@ -556,11 +557,7 @@ class Reasoner:
             section, name = fact.split(".")
             if getattr(getattr(case, section), name) is not None:
                 continue
-            needing = [
-                r.id
-                for r in active
-                if any(leaf.name == fact and not leaf.negated for leaf in r.when.leaves())
-            ]
+            needing = [r.id for r in active if any(leaf.name == fact for leaf in r.when.leaves())]
             if needing:
                 out.append(f"{label} not recorded: rules {', '.join(needing)} could not apply.")
         return tuple(out)

@@ -87,8 +87,7 @@ class WhatIf:
             for name in self.fired(dict(props), fired, changes):
                 pos = self.position.get(name)
                 if pos is not None:
-                    rule = self.rules[pos].rule
-                    evidence.extend(WeightedEvidence(rule.id, e) for e in rule.evidence)
+                    evidence.extend(self.rules[pos].evidence)
         return {c: s.certainty for c, s in combine(evidence).items()}
 
 

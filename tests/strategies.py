@@ -24,25 +24,30 @@ NUMBER_RANGES = {
 }
 
 
-def _value(name: str, annotation: Any) -> st.SearchStrategy[Any]:
+def _value(name: str, annotation: Any, wild: bool = False) -> st.SearchStrategy[Any]:
+    """A field's values: possible ones, or (wild) any value of its type."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if typing.get_origin(annotation) is frozenset:
         (member,) = typing.get_args(annotation)
-        return st.frozensets(st.sampled_from(list(member)), max_size=3)
+        return st.frozensets(st.sampled_from(list(member)), max_size=4 if wild else 3)
     inner = args[0] if args else annotation
     if inner is bool:
-        return st.none() | st.booleans()
-    if name in MRC_FIELDS:
-        return st.none() | st.integers(0, 5)
-    if inner is int:
-        low, high = NUMBER_RANGES.get(name, (0, 400))
-        return st.none() | st.integers(int(low), int(high))
-    if inner is float:
+        values: st.SearchStrategy[Any] = st.booleans()
+    elif inner is int and wild:
+        values = st.integers(-(2**31), 2**31 - 1) | st.integers(-2, 130)
+    elif inner is int:
+        low, high = (0, 5) if name in MRC_FIELDS else NUMBER_RANGES.get(name, (0, 400))
+        values = st.integers(int(low), int(high))
+    elif inner is float and wild:
+        values = st.floats() | st.floats(-5, 400)
+    elif inner is float:
         low, high = NUMBER_RANGES[name]
-        return st.none() | st.floats(low, high, allow_nan=False)
-    if isinstance(inner, type) and issubclass(inner, StrEnum):
-        return st.none() | st.sampled_from(list(inner))
-    raise TypeError(name)
+        values = st.floats(low, high, allow_nan=False)
+    elif isinstance(inner, type) and issubclass(inner, StrEnum):
+        values = st.sampled_from(list(inner))
+    else:
+        raise TypeError(name)
+    return st.none() | values
 
 
 def dataclass_strategy(cls: type) -> st.SearchStrategy[Any]:
@@ -89,27 +94,12 @@ def cases(draw: st.DrawFn) -> facts.Case:
     )
 
 
-def _wild(annotation: Any) -> st.SearchStrategy[Any]:
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) is frozenset:
-        (member,) = typing.get_args(annotation)
-        return st.frozensets(st.sampled_from(list(member)), max_size=4)
-    inner = args[0] if args else annotation
-    if inner is bool:
-        return st.none() | st.booleans()
-    if inner is int:
-        return st.none() | st.integers(-(2**31), 2**31 - 1) | st.integers(-2, 130)
-    if inner is float:
-        return st.none() | st.floats() | st.floats(-5, 400)
-    if isinstance(inner, type) and issubclass(inner, StrEnum):
-        return st.none() | st.sampled_from(list(inner))
-    raise TypeError(annotation)
-
-
 def wild_dataclass(cls: type) -> st.SearchStrategy[Any]:
     """Any value of each field's type, possible or not (for fuzzing the validator)."""
     hints = typing.get_type_hints(cls)
-    return st.builds(cls, **{f.name: _wild(hints[f.name]) for f in dataclasses.fields(cls)})
+    return st.builds(
+        cls, **{f.name: _value(f.name, hints[f.name], wild=True) for f in dataclasses.fields(cls)}
+    )
 
 
 @st.composite

@@ -16,7 +16,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.config import ServerConfig
 from cdss.evaluator import Evaluator
-from cdss.server import SERVICE_NAME, build_server
+from cdss.server import SERVICE_NAME, build_server, create_server
 from tests.golden import load_cases
 
 Stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub
@@ -99,3 +99,15 @@ def test_graceful_shutdown_lets_in_flight_calls_finish(evaluator: Evaluator) -> 
         evaluator.evaluate = original  # type: ignore[method-assign]
     assert len(results) == 1 and results[0].causes  # type: ignore[attr-defined]
     assert refused
+
+
+def test_create_server_returns_the_bound_port(evaluator: Evaluator) -> None:
+    server, port = create_server(ServerConfig(bind="127.0.0.1", port=0, threads=1), evaluator)
+    server.start()
+    try:
+        assert port > 0
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
+            stub.Ping(foot_drop_service_pb2.PingRequest(), timeout=5)
+    finally:
+        server.stop(None).wait()

@@ -15,7 +15,7 @@ import pytest
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from tests.golden import load_cases
-from tests.serving import ROOT, server_process
+from tests.serving import ROOT, ServerProcess, server_process
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +25,26 @@ def stub_for(
 ) -> tuple[grpc.Channel, foot_drop_service_pb2_grpc.FootDropDecisionSupportStub]:
     channel = grpc.insecure_channel(address)
     return channel, foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
+
+
+def retitle(findings: Path) -> None:
+    """A harmless, valid change to a rule file (a new content hash)."""
+    text = findings.read_text()
+    findings.write_text(
+        text.replace(
+            "title: Foot drop confirmed on examination",
+            "title: Foot drop confirmed at the bedside",
+            1,
+        )
+    )
+
+
+def reload(server: ServerProcess, until: str) -> None:
+    """SIGHUP the supervisor and wait until its log says `until`."""
+    server.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while until not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def test_workers_share_the_port_and_answer() -> None:
@@ -103,27 +123,14 @@ def test_reload_keeps_the_old_rule_base_when_the_new_one_is_invalid(tmp_path: Pa
             findings = rules / "10-findings.yaml"
             good = findings.read_text()
             findings.write_text(
-                good.replace(
-                    "fact: A.ankle_dorsiflexion, le: 4}", "fact: A.ankle_dorsiflexon, le: 4}", 1
-                )
+                good.replace("A.ankle_dorsiflexion, le: 4}", "A.ankle_dorsiflexon, le: 4}", 1)
             )
-            server.process.send_signal(signal.SIGHUP)
-            deadline = time.monotonic() + 60
-            while "reload refused" not in server.log() and time.monotonic() < deadline:
-                time.sleep(0.1)
+            reload(server, "reload refused")
             assert "unknown fact 'A.ankle_dorsiflexon'" in server.log()
             assert stub.GetRuleBase(request, timeout=10).ruleset_version.content_hash == first
-            findings.write_text(
-                good.replace(
-                    "title: Foot drop confirmed on examination",
-                    "title: Foot drop confirmed at the bedside",
-                    1,
-                )
-            )
-            server.process.send_signal(signal.SIGHUP)
-            deadline = time.monotonic() + 60
-            while "rule base reloaded" not in server.log() and time.monotonic() < deadline:
-                time.sleep(0.1)
+            findings.write_text(good)  # the typo fixed, and a valid change on top
+            retitle(findings)
+            reload(server, "rule base reloaded")
             time.sleep(0.5)
             second = stub.GetRuleBase(request, timeout=10).ruleset_version.content_hash
     assert second != first
@@ -152,18 +159,8 @@ def test_reload_under_load_drops_no_call(tmp_path: Path) -> None:
         for t in threads:
             t.start()
         time.sleep(1.0)
-        findings = rules / "10-findings.yaml"
-        findings.write_text(
-            findings.read_text().replace(
-                "title: Foot drop confirmed on examination",
-                "title: Foot drop confirmed at the bedside",
-                1,
-            )
-        )
-        server.process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 60
-        while "rule base reloaded" not in server.log() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        retitle(rules / "10-findings.yaml")
+        reload(server, "rule base reloaded")
         time.sleep(1.0)
         stop.set()
         for t in threads:

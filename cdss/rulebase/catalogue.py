@@ -103,7 +103,7 @@ def leaf_words(leaf: Leaf) -> str:
         text = f"{label} {'recorded' if v else 'not recorded'}"
     else:  # pragma: no cover - the loader admits no other operator
         text = f"{label} {leaf.op} {v}"
-    return f"not ({text})" if leaf.negated else text
+    return text
 
 
 def condition_lines(cond: Condition, depth: int = 0) -> list[str]:

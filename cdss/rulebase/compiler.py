@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cdss.certainty import WeightedEvidence
 from cdss.errors import RuleBaseError, RuleProblem
 from cdss.rulebase.conditions import Condition, and_, durable_expressions
 from cdss.rulebase.fact_types import property_name
@@ -40,6 +41,7 @@ class CompiledRule:
     condition: Condition
     mirrored: bool
     finding_props: tuple[str, ...]  # properties set to true on the fact when it fires
+    evidence: tuple[WeightedEvidence, ...]  # its evidence for and against causes
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +123,15 @@ def compile_rulebase(rulebase: RuleBase) -> CompiledRuleBase:
     compiled: list[tuple[int, CompiledRule]] = []
     for i, r in enumerate(rules):
         props = tuple(property_name(f) for f in r.findings)
-        compiled.append((levels[r.id], CompiledRule(f"r{i}", r, r.when, False, props)))
+        evidence = tuple(WeightedEvidence(r.id, e) for e in r.evidence)
+        compiled.append((levels[r.id], CompiledRule(f"r{i}", r, r.when, False, props, evidence)))
         if r.mirror:
             mirror_props = tuple(property_name(f"O.{f}") for f in r.findings)
             compiled.append(
-                (levels[r.id], CompiledRule(f"r{i}m", r, r.when.mirrored(), True, mirror_props))
+                (
+                    levels[r.id],
+                    CompiledRule(f"r{i}m", r, r.when.mirrored(), True, mirror_props, evidence),
+                )
             )
     problems = [
         RuleProblem(

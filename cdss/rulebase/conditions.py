@@ -24,7 +24,6 @@ COMPARATORS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
     "ge": ("$gte", "$lt", lambda a, b: a >= b),
     "gt": ("$gt", "$lte", lambda a, b: a > b),
 }
-WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
 
 def _group(op: str, items: list[Json]) -> Json:
@@ -82,9 +81,6 @@ class Condition:
     def leaves(self) -> Iterator[Leaf]:
         raise NotImplementedError
 
-    def describe(self) -> str:
-        raise NotImplementedError
-
     def mirrored(self) -> Condition:
         """The same test with the affected leg (A) and the other leg (O) swapped."""
         raise NotImplementedError
@@ -114,7 +110,6 @@ class Leaf(Condition):
     value: Any = None
     other_name: str = ""  # for *_fact comparisons
     other_prop: str = ""
-    negated: bool = False
 
     def _positive(self) -> Json:
         p, v = self.prop, self.value
@@ -152,10 +147,10 @@ class Leaf(Condition):
         raise ValueError(self.op)
 
     def to_durable(self, negate: bool = False) -> Json:
-        return self._negative() if negate != self.negated else self._positive()
+        return self._negative() if negate else self._positive()
 
-    def positive_holds(self, props: Props) -> bool:
-        """Whether the test holds ignoring `negated` (absent facts never hold)."""
+    def holds(self, props: Props) -> bool:
+        """Whether the test holds (absent facts never hold)."""
         value = props.get(self.prop)
         if self.op == "known":
             return (value is not None) == bool(self.value)
@@ -173,9 +168,6 @@ class Leaf(Condition):
         if self.op == "has":
             return value is True
         raise ValueError(self.op)
-
-    def holds(self, props: Props) -> bool:
-        return self.positive_holds(props) != self.negated
 
     def leaves(self) -> Iterator[Leaf]:
         yield self
@@ -200,41 +192,7 @@ class Leaf(Condition):
             self.value,
             swap(self.other_name),
             swap(self.other_prop),
-            self.negated,
         )
-
-    def negate(self) -> Leaf:
-        return Leaf(
-            self.name,
-            self.prop,
-            self.op,
-            self.value,
-            self.other_name,
-            self.other_prop,
-            not self.negated,
-        )
-
-    def describe(self) -> str:
-        text = self._describe_positive()
-        return f"NOT ({text})" if self.negated else text
-
-    def _describe_positive(self) -> str:
-        v = self.value
-        if self.op == "is":
-            return f"{self.name} is {'yes' if v else 'no'}"
-        if self.op == "eq":
-            return f"{self.name} = {v}"
-        if self.op == "in":
-            return f"{self.name} is one of {', '.join(map(str, v))}"
-        if self.op in COMPARATORS:
-            return f"{self.name} {WORDS[self.op]} {v}"
-        if self.op.endswith("_fact"):
-            return f"{self.name} {WORDS[self.op[:-5]]} {self.other_name}"
-        if self.op == "known":
-            return f"{self.name} is {'recorded' if v else 'not recorded'}"
-        if self.op == "has":
-            return f"{self.name} includes {v}"
-        raise ValueError(self.op)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +218,6 @@ class AllOf(Condition):
     def mirrored(self) -> AllOf:
         return AllOf(tuple(c.mirrored() for c in self.items))
 
-    def describe(self) -> str:
-        return "(" + " AND ".join(c.describe() for c in self.items) + ")"
-
 
 @dataclass(frozen=True, slots=True)
 class AnyOf(Condition):
@@ -287,9 +242,6 @@ class AnyOf(Condition):
     def mirrored(self) -> AnyOf:
         return AnyOf(tuple(c.mirrored() for c in self.items))
 
-    def describe(self) -> str:
-        return "(" + " OR ".join(c.describe() for c in self.items) + ")"
-
 
 @dataclass(frozen=True, slots=True)
 class Not(Condition):
@@ -309,9 +261,6 @@ class Not(Condition):
 
     def mirrored(self) -> Not:
         return Not(self.item.mirrored())
-
-    def describe(self) -> str:
-        return f"NOT {self.item.describe()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +285,3 @@ class Described(Condition):
 
     def mirrored(self) -> Described:
         return Described(self.text, self.item.mirrored())
-
-    def describe(self) -> str:
-        return self.text

@@ -36,9 +36,6 @@ class FactType:
         """The property name of this fact in the flat fact asserted into durable-rules."""
         return property_name(self.name)
 
-    def allowed_values(self) -> list[str]:
-        return [m.value for m in self.enum] if self.enum is not None else []
-
 
 def property_name(name: str) -> str:
     """Map a readable fact name to a durable-rules property (dots would mean nesting there)."""
