@@ -14,8 +14,11 @@ from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 REVIEW_DIR = Path(__file__).resolve().parent / "cases_review"
+SAFETY_DIR = Path(__file__).resolve().parent / "cases_safety"
 EXPECT_KEYS = {
-    "top_cause",
+    "top_cause",  # optional where the presentation cannot name one (safety cases)
+    "acceptable_top",  # other causes a reviewer accepts in first place
+    "any_alert",  # {urgency, kinds?}: at least one alert of these kinds, at least this urgent
     "top3_includes",
     "not_top",
     "alerts",
@@ -37,7 +40,7 @@ class GoldenCase:
 
     @property
     def category(self) -> str:
-        return str(self.expect["top_cause"])
+        return str(self.expect.get("top_cause", "none"))
 
 
 def load_cases(directory: Path = CASES_DIR) -> list[GoldenCase]:
@@ -88,16 +91,19 @@ def check(golden: GoldenCase, resp: foot_drop_service_pb2.EvaluateResponse) -> O
     alerts = {pb.AlertKind.Name(a.kind): a.urgency for a in resp.alerts}
     tests = set(_names(pb.TestKind, [t.test for t in resp.tests]))
     treatments = set(_names(pb.TreatmentKind, [t.treatment for t in resp.treatments]))
+    firsts = {e["top_cause"], *e.get("acceptable_top", [])} if "top_cause" in e else set()
     out = Outcome(
         golden.stem,
         golden.category,
-        top1=bool(ranked) and ranked[0] == e["top_cause"],
-        top3=e["top_cause"] in ranked[:3],
+        top1=bool(ranked) and (not firsts or ranked[0] in firsts),
+        top3=not firsts or bool(firsts & set(ranked[:3])),
         alerts=[f"{k}:{pb.Urgency.Name(u)}" for k, u in alerts.items()],
         ranked=[f"{c}={r.certainty:.2f}" for c, r in zip(ranked, resp.causes, strict=True)][:4],
     )
-    if not out.top1:
-        out.failures.append(f"top cause {ranked[:1]} expected {e['top_cause']}")
+    if not ranked:
+        out.failures.append("empty differential")
+    elif not out.top1:
+        out.failures.append(f"top cause {ranked[:1]} expected one of {sorted(firsts)}")
     for cause in e.get("top3_includes", []):
         if cause not in ranked[:3]:
             out.failures.append(f"{cause} not in the top three")
@@ -110,6 +116,12 @@ def check(golden: GoldenCase, resp: foot_drop_service_pb2.EvaluateResponse) -> O
         if got is None or got > want:  # EMERGENCY=1 < URGENT=2 < ROUTINE=3
             shown = pb.Urgency.Name(got) if got is not None else "missing"
             out.failures.append(f"alert {alert['kind']} {alert['urgency']}: {shown}")
+    wanted = e.get("any_alert")
+    if wanted:
+        limit = pb.Urgency.Value(wanted["urgency"])
+        kinds = set(wanted.get("kinds", alerts))
+        if not any(u <= limit for k, u in alerts.items() if k in kinds):
+            out.failures.append(f"no alert of {sorted(kinds)} at {wanted['urgency']} or above")
     if e.get("no_emergency_alert") and pb.URGENCY_EMERGENCY in alerts.values():
         out.failures.append("an EMERGENCY alert was raised")
     for test in e.get("tests_include", []):
