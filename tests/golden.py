@@ -23,6 +23,7 @@ EXPECT_KEYS = {
     "not_top",
     "alerts",
     "no_emergency_alert",
+    "alerts_exclude",  # alert kinds that must not be raised
     "tests_include",
     "tests_exclude",
     "treatments_include",
@@ -122,6 +123,9 @@ def check(golden: GoldenCase, resp: foot_drop_service_pb2.EvaluateResponse) -> O
         kinds = set(wanted.get("kinds", alerts))
         if not any(u <= limit for k, u in alerts.items() if k in kinds):
             out.failures.append(f"no alert of {sorted(kinds)} at {wanted['urgency']} or above")
+    for kind in e.get("alerts_exclude", []):
+        if kind in alerts:
+            out.failures.append(f"alert {kind} raised")
     if e.get("no_emergency_alert") and pb.URGENCY_EMERGENCY in alerts.values():
         out.failures.append("an EMERGENCY alert was raised")
     for test in e.get("tests_include", []):
