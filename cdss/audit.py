@@ -83,6 +83,41 @@ class AuditRecord:
     method: str = EVALUATE
 
 
+# the columns of evaluations, as written (INSERT_COLUMNS) and as read (COLUMNS, AuditRecord)
+INSERT_COLUMNS = (
+    "recorded_at, caller, case_id, case_sha256, status, request, response, ruleset_version,"
+    " ruleset_hash, duration_ms, server, method"
+)
+COLUMNS = f"id, {INSERT_COLUMNS}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One call to record (what the servicer knows; the store adds the time and its name)."""
+
+    rulebase: RuleBase
+    caller: str
+    case_id: str
+    case_sha256: str
+    status: str
+    request: bytes
+    response: bytes | None
+    duration_ms: float
+    method: str = EVALUATE
+
+    def row(self, server: str) -> tuple[object, ...]:
+        """The values of INSERT_COLUMNS, stamped now (UTC)."""
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        rb = self.rulebase
+        return (now, self.caller, self.case_id, self.case_sha256, self.status, self.request,
+                self.response, rb.meta.version, rb.content_hash, self.duration_ms, server,
+                self.method)  # fmt: skip
+
+    def rulebase_row(self) -> tuple[str, str, str]:
+        rb = self.rulebase
+        return rb.content_hash, rb.meta.version, json.dumps(rb.texts)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
@@ -145,65 +180,40 @@ class AuditStore:
         with self._lock:
             self._db.close()
 
-    def record(
-        self,
-        *,
-        rulebase: RuleBase,
-        caller: str,
-        case_id: str,
-        case_sha256: str,
-        status: str,
-        request: bytes,
-        response: bytes | None,
-        duration_ms: float,
-        method: str = EVALUATE,
-    ) -> int:
-        """Write one evaluation durably; returns its id. Raises AuditError on failure."""
-        now = datetime.now(UTC).isoformat(timespec="microseconds")
+    def record(self, entry: Entry) -> int:
+        """Write one call durably; returns its id. Raises AuditError on failure."""
         try:
             with self._lock:
                 cur = self._db.cursor()
                 cur.execute("BEGIN IMMEDIATE")
                 try:
-                    if rulebase.content_hash not in self._known_rulebases:
+                    if entry.rulebase.content_hash not in self._known_rulebases:
                         cur.execute(
                             "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
-                            (
-                                rulebase.content_hash,
-                                rulebase.meta.version,
-                                json.dumps(rulebase.texts),
-                            ),
+                            entry.rulebase_row(),
                         )
                     cur.execute(
-                        "INSERT INTO evaluations (recorded_at, caller, case_id, case_sha256,"
-                        " status, request, response, ruleset_version, ruleset_hash, duration_ms,"
-                        " server, method)"
+                        f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (now, caller, case_id, case_sha256, status, request, response,
-                         rulebase.meta.version, rulebase.content_hash, duration_ms, self.server,
-                         method),
-                    )  # fmt: skip
+                        entry.row(self.server),
+                    )
                     row_id = cur.lastrowid
                     cur.execute("COMMIT")
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-                self._known_rulebases.add(rulebase.content_hash)
+                self._known_rulebases.add(entry.rulebase.content_hash)
         except sqlite3.Error as exc:
             raise AuditError(f"cannot write the audit record: {exc}") from exc
         assert row_id is not None
         return row_id
 
     # ---- reading -------------------------------------------------------------------------
-    _COLUMNS = (
-        "id, recorded_at, caller, case_id, case_sha256, status, request, response,"
-        " ruleset_version, ruleset_hash, duration_ms, server, method"
-    )
 
     def get(self, record_id: int) -> AuditRecord:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM evaluations WHERE id = ?",  # noqa: S608 - constant columns
+                f"SELECT {COLUMNS} FROM evaluations WHERE id = ?",  # noqa: S608 - constant columns
                 (record_id,),
             ).fetchone()
         if row is None:
@@ -213,7 +223,7 @@ class AuditStore:
     def latest(self, limit: int) -> list[AuditRecord]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM evaluations ORDER BY id DESC LIMIT ?",  # noqa: S608
+                f"SELECT {COLUMNS} FROM evaluations ORDER BY id DESC LIMIT ?",  # noqa: S608
                 (limit,),
             ).fetchall()
         return [AuditRecord(*row) for row in rows]
@@ -247,19 +257,7 @@ class Store(Protocol):
     @property
     def path(self) -> Path | str: ...
 
-    def record(
-        self,
-        *,
-        rulebase: RuleBase,
-        caller: str,
-        case_id: str,
-        case_sha256: str,
-        status: str,
-        request: bytes,
-        response: bytes | None,
-        duration_ms: float,
-        method: str = EVALUATE,
-    ) -> int: ...
+    def record(self, entry: Entry) -> int: ...
 
     def get(self, record_id: int) -> AuditRecord: ...
 

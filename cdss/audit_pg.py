@@ -17,14 +17,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 import psycopg_pool
 
-from cdss.audit import EVALUATE, AuditError, AuditRecord
-from cdss.rulebase.model import RuleBase
+from cdss.audit import COLUMNS, EVALUATE, INSERT_COLUMNS, AuditError, AuditRecord, Entry
 
 SCHEMA_LOCK = 0x43445353  # pg_advisory_xact_lock key ("CDSS")
 MIGRATIONS: tuple[str, ...] = (
@@ -51,10 +49,6 @@ MIGRATIONS: tuple[str, ...] = (
     )""",
     "CREATE INDEX IF NOT EXISTS evaluations_case ON evaluations(case_id)",
     f"ALTER TABLE evaluations ADD COLUMN IF NOT EXISTS method TEXT NOT NULL DEFAULT '{EVALUATE}'",
-)
-_COLUMNS = (
-    "id, recorded_at, caller, case_id, case_sha256, status, request, response,"
-    " ruleset_version, ruleset_hash, duration_ms, server, method"
 )
 
 
@@ -118,40 +112,23 @@ class PgAuditStore:
     def close(self) -> None:
         self._pool.close()
 
-    def record(
-        self,
-        *,
-        rulebase: RuleBase,
-        caller: str,
-        case_id: str,
-        case_sha256: str,
-        status: str,
-        request: bytes,
-        response: bytes | None,
-        duration_ms: float,
-        method: str = EVALUATE,
-    ) -> int:
-        """Write one evaluation durably (committed before return); AuditError on failure."""
-        now = datetime.now(UTC).isoformat(timespec="microseconds")
+    def record(self, entry: Entry) -> int:
+        """Write one call durably (committed before return); AuditError on failure."""
         try:
             with self._pool.connection() as conn, conn.transaction():
-                if rulebase.content_hash not in self._known_rulebases:
+                if entry.rulebase.content_hash not in self._known_rulebases:
                     conn.execute(
                         "INSERT INTO rulebases VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                        (rulebase.content_hash, rulebase.meta.version, json.dumps(rulebase.texts)),
+                        entry.rulebase_row(),
                     )
                 row = conn.execute(
-                    "INSERT INTO evaluations (recorded_at, caller, case_id, case_sha256, status,"
-                    " request, response, ruleset_version, ruleset_hash, duration_ms, server,"
-                    " method) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    " RETURNING id",
-                    (now, caller, case_id, case_sha256, status, request, response,
-                     rulebase.meta.version, rulebase.content_hash, duration_ms, self.server,
-                     method),
-                ).fetchone()  # fmt: skip
+                    f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                    entry.row(self.server),
+                ).fetchone()
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise AuditError(f"cannot write the audit record: {exc}") from exc
-        self._known_rulebases.add(rulebase.content_hash)
+        self._known_rulebases.add(entry.rulebase.content_hash)
         assert row is not None
         return int(row[0])
 
@@ -171,13 +148,13 @@ class PgAuditStore:
         return AuditRecord(*values)
 
     def get(self, record_id: int) -> AuditRecord:
-        rows = self._rows(f"SELECT {_COLUMNS} FROM evaluations WHERE id = %s", (record_id,))  # noqa: S608
+        rows = self._rows(f"SELECT {COLUMNS} FROM evaluations WHERE id = %s", (record_id,))  # noqa: S608
         if not rows:
             raise AuditError(f"no audit record {record_id} in {self.path}")
         return self._record(rows[0])
 
     def latest(self, limit: int) -> list[AuditRecord]:
-        sql = f"SELECT {_COLUMNS} FROM evaluations ORDER BY id DESC LIMIT %s"  # noqa: S608
+        sql = f"SELECT {COLUMNS} FROM evaluations ORDER BY id DESC LIMIT %s"  # noqa: S608
         return [self._record(r) for r in self._rows(sql, (limit,))]
 
     def count(self) -> int:

@@ -21,7 +21,7 @@ import grpc
 from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.audit import AuditError, Store
+from cdss.audit import AuditError, Entry, Store
 from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
 from cdss.convert import case_from_proto, response_from_decision
@@ -83,15 +83,9 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
             return
         try:
             self.audit.record(
-                rulebase=self.evaluator.compiled.rulebase,
-                caller=caller,
-                case_id="",
-                case_sha256="",
-                status=status,
-                request=b"",
-                response=None,
-                duration_ms=0.0,
-                method=method,
+                Entry(
+                    self.evaluator.compiled.rulebase, caller, "", "", status, b"", None, 0.0, method
+                )
             )
         except AuditError:
             log.error("audit failed for a refused %s call caller=%s", method, caller)
@@ -131,14 +125,18 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         if self.audit is not None:
             try:
                 self.audit.record(
-                    rulebase=self.evaluator.compiled.rulebase,
-                    caller=caller,
-                    case_id=request.case.case_id,
-                    case_sha256=digest,
-                    status=status,
-                    request=request.SerializeToString(deterministic=True),
-                    response=response.SerializeToString(deterministic=True) if response else None,
-                    duration_ms=ms,
+                    Entry(
+                        rulebase=self.evaluator.compiled.rulebase,
+                        caller=caller,
+                        case_id=request.case.case_id,
+                        case_sha256=digest,
+                        status=status,
+                        request=request.SerializeToString(deterministic=True),
+                        response=response.SerializeToString(deterministic=True)
+                        if response
+                        else None,
+                        duration_ms=ms,
+                    )
                 )
             except AuditError as exc:
                 cause = type(exc.__cause__).__name__ if exc.__cause__ else type(exc).__name__

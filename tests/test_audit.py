@@ -102,7 +102,7 @@ def test_no_answer_without_an_audit_record(
 ) -> None:
     running, _ = audited
 
-    def failing(self: AuditStore, **kwargs: object) -> int:
+    def failing(self: AuditStore, entry: object) -> int:
         raise AuditError("disk full")
 
     monkeypatch.setattr(AuditStore, "record", failing)
