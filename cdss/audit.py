@@ -19,7 +19,9 @@ protected volume (see README, Audit). Logs never carry them.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import queue
 import socket
 import sqlite3
 import threading
@@ -60,6 +62,9 @@ MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE evaluations ADD COLUMN method TEXT NOT NULL DEFAULT '{EVALUATE}';",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+log = logging.getLogger("cdss.audit")
 
 
 class AuditError(Unavailable):
@@ -182,31 +187,37 @@ class AuditStore:
 
     def record(self, entry: Entry) -> int:
         """Write one call durably; returns its id. Raises AuditError on failure."""
+        return self.record_many([entry])[0]
+
+    def record_many(self, entries: list[Entry]) -> list[int]:
+        """Write calls durably in one transaction (one commit); returns their ids."""
+        ids = []
         try:
             with self._lock:
                 cur = self._db.cursor()
                 cur.execute("BEGIN IMMEDIATE")
                 try:
-                    if entry.rulebase.content_hash not in self._known_rulebases:
+                    for entry in entries:
+                        if entry.rulebase.content_hash not in self._known_rulebases:
+                            cur.execute(
+                                "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
+                                entry.rulebase_row(),
+                            )
                         cur.execute(
-                            "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
-                            entry.rulebase_row(),
+                            f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            entry.row(self.server),
                         )
-                    cur.execute(
-                        f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        entry.row(self.server),
-                    )
-                    row_id = cur.lastrowid
+                        assert cur.lastrowid is not None
+                        ids.append(cur.lastrowid)
                     cur.execute("COMMIT")
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-                self._known_rulebases.add(entry.rulebase.content_hash)
+                self._known_rulebases.update(e.rulebase.content_hash for e in entries)
         except sqlite3.Error as exc:
             raise AuditError(f"cannot write the audit record: {exc}") from exc
-        assert row_id is not None
-        return row_id
+        return ids
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -259,6 +270,8 @@ class Store(Protocol):
 
     def record(self, entry: Entry) -> int: ...
 
+    def record_many(self, entries: list[Entry]) -> list[int]: ...
+
     def get(self, record_id: int) -> AuditRecord: ...
 
     def latest(self, limit: int) -> list[AuditRecord]: ...
@@ -270,6 +283,54 @@ class Store(Protocol):
     def rulebase_texts(self, content_hash: str) -> dict[str, str]: ...
 
     def close(self) -> None: ...
+
+
+class RefusalLog:
+    """Calls refused before their handler ran, recorded by one thread in batches (one commit
+    per batch). A refusal carries no answer and no patient data, so it is not held until its
+    record is written: a flood of refused calls costs a few commits a second and never delays
+    the answers. At most `max_pending` wait; beyond that, refusals are counted and logged."""
+
+    BATCH = 500
+
+    def __init__(self, store: Store, max_pending: int = 10_000) -> None:
+        self.store = store
+        self.dropped = 0
+        self._queue: queue.Queue[Entry | None] = queue.Queue(maxsize=max_pending)
+        self._thread = threading.Thread(target=self._run, name="cdss-refusals", daemon=True)
+        self._thread.start()
+
+    def add(self, entry: Entry) -> None:
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.error("refused calls arrive faster than they are audited: %d not recorded",
+                          self.dropped)  # fmt: skip
+
+    def _run(self) -> None:
+        running = True
+        while running:
+            batch: list[Entry] = []
+            item = self._queue.get()
+            while item is not None and len(batch) < self.BATCH:
+                batch.append(item)
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            running = item is not None
+            if batch:
+                try:
+                    self.store.record_many(batch)
+                except AuditError as exc:
+                    log.error("%d refused calls not audited: %s", len(batch), type(exc).__name__)
+
+    def close(self) -> None:
+        """Write what is waiting, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout=10)
 
 
 def open_store(target: Path | str) -> Store:

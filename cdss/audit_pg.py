@@ -114,23 +114,30 @@ class PgAuditStore:
 
     def record(self, entry: Entry) -> int:
         """Write one call durably (committed before return); AuditError on failure."""
+        return self.record_many([entry])[0]
+
+    def record_many(self, entries: list[Entry]) -> list[int]:
+        """Write calls durably in one transaction; returns their ids."""
+        ids = []
         try:
             with self._pool.connection() as conn, conn.transaction():
-                if entry.rulebase.content_hash not in self._known_rulebases:
-                    conn.execute(
-                        "INSERT INTO rulebases VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                        entry.rulebase_row(),
-                    )
-                row = conn.execute(
-                    f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                    entry.row(self.server),
-                ).fetchone()
+                for entry in entries:
+                    if entry.rulebase.content_hash not in self._known_rulebases:
+                        conn.execute(
+                            "INSERT INTO rulebases VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                            entry.rulebase_row(),
+                        )
+                    row = conn.execute(
+                        f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
+                        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                        entry.row(self.server),
+                    ).fetchone()
+                    assert row is not None
+                    ids.append(int(row[0]))
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise AuditError(f"cannot write the audit record: {exc}") from exc
-        self._known_rulebases.add(entry.rulebase.content_hash)
-        assert row is not None
-        return int(row[0])
+        self._known_rulebases.update(e.rulebase.content_hash for e in entries)
+        return ids
 
     # ---- reading -------------------------------------------------------------------------
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

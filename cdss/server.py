@@ -38,13 +38,25 @@ class RunningServer:
     health: health.HealthServicer
     evaluator: Evaluator
     gate: Gate | None = None
+    servicer: FootDropServicer | None = None
 
     def stop(self, grace: float | None) -> threading.Event:
+        """Stop the server (calls drain for grace seconds); the returned event is set once
+        it has stopped and the refused calls still waiting are audited."""
         self.health.enter_graceful_shutdown()
-        event: threading.Event = self.server.stop(grace)
-        if self.gate is not None:
-            self.gate.close()
-        return event
+        stopped: threading.Event = self.server.stop(grace)
+        done = threading.Event()
+
+        def finish() -> None:
+            stopped.wait()
+            if self.gate is not None:
+                self.gate.close()
+            if self.servicer is not None:
+                self.servicer.close()
+            done.set()
+
+        threading.Thread(target=finish, name="cdss-stop", daemon=True).start()
+        return done
 
 
 def transport_options(config: ServerConfig) -> list[tuple[str, Any]]:
@@ -129,7 +141,7 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     # the rule base is loaded and compiled: only now does the service report SERVING
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, port, health_servicer, evaluator, gate)
+    return RunningServer(server, port, health_servicer, evaluator, gate, servicer)
 
 
 def serve_one(

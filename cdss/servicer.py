@@ -21,7 +21,7 @@ import grpc
 from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.audit import AuditError, Entry, Store
+from cdss.audit import AuditError, Entry, RefusalLog, Store
 from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
 from cdss.convert import case_from_proto, response_from_decision
@@ -74,6 +74,12 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         self.audit = audit
         self.authenticator = authenticator
         self._slots = threading.BoundedSemaphore(threads)  # calls evaluating at once
+        self.refusals = RefusalLog(audit) if audit is not None else None
+
+    def close(self) -> None:
+        """Write the refused calls still waiting (the server has stopped)."""
+        if self.refusals is not None:
+            self.refusals.close()
 
     def record_refused(self, method: str, caller: str, status: str, reason: str) -> None:
         """Audit a call refused before its handler ran (no token, no grant, request never

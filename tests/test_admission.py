@@ -112,6 +112,9 @@ def test_refused_calls_are_audited_without_their_token(make_server, tmp_path: Pa
     assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
     store = AuditStore(db)
     try:
+        deadline = time.monotonic() + 30  # refusals are written in batches, promptly
+        while store.count() < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
         records = sorted(store.latest(10), key=lambda r: r.id)
     finally:
         store.close()
