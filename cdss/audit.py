@@ -312,10 +312,12 @@ class RefusalLog:
     def _run(self) -> None:
         running = True
         while running:
-            batch: list[Entry] = []
             item = self._queue.get()
-            while item is not None and len(batch) < self.BATCH:
+            batch: list[Entry] = []
+            while item is not None:
                 batch.append(item)
+                if len(batch) >= self.BATCH:
+                    break
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:

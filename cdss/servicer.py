@@ -83,18 +83,12 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
 
     def record_refused(self, method: str, caller: str, status: str, reason: str) -> None:
         """Audit a call refused before its handler ran (no token, no grant, request never
-        arrived): the method, caller and status, never the token; the request was not read."""
+        arrived): the method, caller and status, never the token; the request was not read.
+        Recorded in batches within a fraction of a second (cdss.audit.RefusalLog)."""
         log.info("%s %s caller=%s reason=%s", method.rsplit("/", 1)[-1], status, caller, reason)
-        if self.audit is None:
-            return
-        try:
-            self.audit.record(
-                Entry(
-                    self.evaluator.compiled.rulebase, caller, "", "", status, b"", None, 0.0, method
-                )
-            )
-        except AuditError:
-            log.error("audit failed for a refused %s call caller=%s", method, caller)
+        if self.refusals is not None:
+            rulebase = self.evaluator.compiled.rulebase
+            self.refusals.add(Entry(rulebase, caller, "", "", status, b"", None, 0.0, method))
 
     def Evaluate(  # noqa: N802 - gRPC method name
         self, request: foot_drop_service_pb2.EvaluateRequest, context: grpc.ServicerContext

@@ -158,3 +158,22 @@ def test_a_call_cancelled_by_its_client_is_logged_as_cancelled(
         assert [r.status for r in store.latest(5)] == ["CANCELLED"]
     finally:
         store.close()
+
+
+def test_refused_calls_are_written_in_batches_and_flushed_on_close(evaluator: Evaluator) -> None:
+    from cdss.audit import Entry, RefusalLog
+
+    batches: list[int] = []
+
+    class Counting:
+        def record_many(self, entries: list[Entry]) -> list[int]:
+            batches.append(len(entries))
+            return list(range(len(entries)))
+
+    refusals = RefusalLog(Counting(), max_pending=5000)  # type: ignore[arg-type]
+    rulebase = evaluator.compiled.rulebase
+    for _ in range(3000):
+        refusals.add(Entry(rulebase, "anonymous", "", "", "UNAUTHENTICATED", b"", None, 0.0))
+    refusals.close()
+    assert sum(batches) == 3000 and refusals.dropped == 0
+    assert len(batches) < 3000  # a flood costs a few commits, not one per call
