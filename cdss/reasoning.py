@@ -8,6 +8,7 @@ and writes the explanations from the rules' titles and the facts they matched.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
+from cdss.rulebase.fact_types import property_name
 from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
     AlertConclusion,
@@ -47,6 +49,8 @@ from cdss.vocabulary import (
     CauseCategory,
     Leg,
     Likelihood,
+    Onset,
+    Side,
     TestKind,
     Urgency,
 )
@@ -164,6 +168,45 @@ def _display_name(name: str, leg: Leg | None) -> str:
     return name
 
 
+def case_path(name: str, leg: Leg | None) -> str:
+    """A rule's fact name as the case-format path (``A.x`` on the left leg is
+    ``exam.left.x``; ``general.x`` is ``exam.general.x``)."""
+    if name.startswith(("A.", "O.")):
+        if leg is None:
+            return f"exam.{'affected' if name.startswith('A.') else 'other'}_leg.{name[2:]}"
+        side = leg if name.startswith("A.") else OTHER_LEG[leg]
+        return f"exam.{LEG_NAME[side]}.{name[2:]}"
+    if name.startswith("general."):
+        return f"exam.{name}"
+    return name
+
+
+PRESENTED = {
+    "abrupt": "foot drop of abrupt onset",
+    "subacute": "foot drop evolving over days to weeks",
+    "gradual": "slowly progressive foot drop",
+    "onset_unknown": "foot drop whose onset is not recorded",
+    "bilateral": "foot drop of both legs",
+}
+
+
+def presentations(case: facts.Case) -> list[str]:
+    """The presentations of rulebase.yaml's safety net that this case has."""
+    onset = case.presentation.onset
+    out = []
+    if onset in (Onset.ONSET_SUDDEN, Onset.ONSET_ACUTE) or case.presentation.onset_unwitnessed:
+        out.append("abrupt")
+    elif onset == Onset.ONSET_SUBACUTE:
+        out.append("subacute")
+    elif onset == Onset.ONSET_GRADUAL:
+        out.append("gradual")
+    else:
+        out.append("onset_unknown")
+    if case.presentation.side == Side.SIDE_BILATERAL:
+        out.append("bilateral")
+    return out
+
+
 def _fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
     name = _display_name(leaf.name, leg)
     value = props.get(leaf.prop)
@@ -270,6 +313,8 @@ class Reasoner:
         # rank as the rules after the evidence saw it (alerts raised later do not re-rank)
         scores, ranked, alert_urgency = self._score(self.before_causes(firings))
         causes = self._causes(ctx, firings, ranked, alert_urgency)
+        alerts = self._alerts(ctx, firings)
+        causes += self._not_excluded(ctx, firings, causes)
         listed = {c.category for c in causes[:TOP]}
         blocked = self._withheld_by_rules(firings)
         withheld = [Withheld(item, reason, tuple(ids)) for item, (reason, ids) in blocked.items()]
@@ -278,11 +323,11 @@ class Reasoner:
         rb = self.compiled.rulebase
         return Decision(
             case_id=case.case_id,
-            alerts=self._alerts(ctx, firings),
+            alerts=alerts,
             causes=tuple(causes),
             tests=tests,
             treatments=treatments,
-            requests=self._requests(firings),
+            requests=self._requests(ctx, firings),
             not_assessed=self._not_assessed(case, units),
             conflicts=self._conflicts(ctx, firings, scores),
             trace=tuple(self._trace(ctx, f) for f in firings),
@@ -291,6 +336,7 @@ class Reasoner:
             intended_use=rb.meta.intended_use,
             why_not=self._why_not(ctx, firings, scores, ranked, listed),
             withheld=tuple(withheld),
+            under_documented=not any(c.supporting for c in causes),
         )
 
     def _refs(
@@ -415,11 +461,67 @@ class Reasoner:
                 c.action,
                 _ids(fs),
                 _merge_facts(ctx.evidence(f) for f in fs),
+                self._withdrawn_by(ctx, c.kind, fs),
             )
             for c, fs in merged.values()
         ]
         alerts.sort(key=lambda a: URGENCY_ORDER[a.urgency])
         return tuple(alerts)
+
+    @staticmethod
+    def _withdrawn_by(ctx: _Context, kind: Any, firings: list[Firing]) -> tuple[str, ...]:
+        """The case fields that would withdraw an alert, from every rule that raised it."""
+        out: list[str] = []
+        for f in firings:
+            for c in f.rule.rule.then:
+                if isinstance(c, AlertConclusion) and c.kind == kind:
+                    out += (case_path(name, ctx.leg(f)) for name in c.withdrawn_by)
+        return tuple(dict.fromkeys(out))
+
+    def _not_excluded(
+        self, ctx: _Context, firings: list[Firing], causes: list[RankedCause]
+    ) -> list[RankedCause]:
+        """Causes an emergency or urgent alert names that no rule supports, and, when nothing
+        supports any cause, the must-not-miss causes of the presentation (rulebase.yaml): each
+        listed as "not excluded" with the findings that would settle it."""
+        net = self.compiled.rulebase.meta.safety_net
+        settle = net.settle if net else {}
+        listed = {c.category for c in causes}
+        named: dict[CauseCategory, str] = {}
+        for f in firings:
+            for c in f.rule.rule.then:
+                if isinstance(c, AlertConclusion) and c.urgency != Urgency.URGENCY_ROUTINE:
+                    kind = c.kind.value.removeprefix("ALERT_KIND_").replace("_", " ").lower()
+                    for cause in c.concerns:
+                        named.setdefault(cause, f"named by the {kind} alert, {f.rule.rule.id}")
+        if net and not any(c.supporting for c in causes):
+            for presentation in presentations(ctx.case):
+                for cause in net.must_not_miss.get(presentation, ()):
+                    named.setdefault(cause, f"must not be missed in a {PRESENTED[presentation]}")
+        out: list[RankedCause] = []
+        for cause, why in named.items():
+            if cause in listed:
+                continue
+            against = self._refs(ctx, [], cause, -1)
+            text = (
+                f"{cause_label(cause).capitalize()}: not excluded ({why}); "
+                "no rule supports it on the recorded facts."
+            )
+            if cause in settle:
+                text += f" Would settle it: {settle[cause]}"
+            out.append(
+                RankedCause(
+                    category=cause,
+                    group=CAUSE_GROUP[cause],
+                    certainty=0.0,
+                    likelihood=Likelihood.LIKELIHOOD_MUST_NOT_MISS,
+                    explanation=text,
+                    rank=len(causes) + len(out) + 1,
+                    supporting=(),
+                    against=against,
+                )
+            )
+        return out
 
     def _result_present(self, ctx: _Context, test: TestKind) -> str:
         field = self.test_result_fields.get(test)
@@ -515,11 +617,17 @@ class Reasoner:
         return tuple(out)
 
     @staticmethod
-    def _requests(firings: list[Firing]) -> tuple[InformationRequest, ...]:
+    def _requests(ctx: _Context, firings: list[Firing]) -> tuple[InformationRequest, ...]:
+        """The findings to collect next; a field already recorded is never asked again."""
         merged: dict[tuple[str, ...], tuple[Request, str, list[str]]] = {}
         for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, Request):
+            props = ctx.props[f.unit]
+            for conclusion in f.rule.rule.then:
+                if isinstance(conclusion, Request):
+                    missing = tuple(n for n in conclusion.fields if property_name(n) not in props)
+                    if not missing:
+                        continue
+                    c = dataclasses.replace(conclusion, fields=missing)
                     entry = merged.setdefault(c.fields, (c, f.rule.rule.rationale, []))
                     if f.rule.rule.id not in entry[2]:
                         entry[2].append(f.rule.rule.id)

@@ -63,6 +63,9 @@ class AlertKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERT_KIND_CENTRAL_LESION: _ClassVar[AlertKind]
     ALERT_KIND_URGENT_REVIEW: _ClassVar[AlertKind]
     ALERT_KIND_ROUTINE_REVIEW: _ClassVar[AlertKind]
+    ALERT_KIND_INTRACRANIAL_HAEMORRHAGE: _ClassVar[AlertKind]
+    ALERT_KIND_ACUTE_LIMB_ISCHAEMIA: _ClassVar[AlertKind]
+    ALERT_KIND_SPINAL_INFECTION: _ClassVar[AlertKind]
 
 class TestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -80,6 +83,15 @@ class TestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TEST_BLADDER_SCAN: _ClassVar[TestKind]
     TEST_RESPIRATORY_FUNCTION: _ClassVar[TestKind]
     TEST_ANKLE_TENDON_IMAGING: _ClassVar[TestKind]
+    TEST_CT_BRAIN: _ClassVar[TestKind]
+    TEST_BLOOD_GLUCOSE: _ClassVar[TestKind]
+    TEST_MRI_WHOLE_SPINE: _ClassVar[TestKind]
+    TEST_VASCULAR_IMAGING: _ClassVar[TestKind]
+    TEST_SCIATIC_NERVE_IMAGING: _ClassVar[TestKind]
+    TEST_LUMBAR_PUNCTURE: _ClassVar[TestKind]
+    TEST_B12: _ClassVar[TestKind]
+    TEST_INFLAMMATORY_MARKERS: _ClassVar[TestKind]
+    TEST_THYROID_FUNCTION: _ClassVar[TestKind]
 
 class TreatmentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -97,6 +109,8 @@ class TreatmentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TREATMENT_GLYCAEMIC_CONTROL: _ClassVar[TreatmentKind]
     TREATMENT_TENDON_REPAIR: _ClassVar[TreatmentKind]
     TREATMENT_BOTULINUM_TOXIN: _ClassVar[TreatmentKind]
+    TREATMENT_VITAMIN_B12: _ClassVar[TreatmentKind]
+    TREATMENT_IMMUNOTHERAPY_REFERRAL: _ClassVar[TreatmentKind]
 
 class Leg(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -145,6 +159,9 @@ ALERT_KIND_SPINAL_HAEMATOMA: AlertKind
 ALERT_KIND_CENTRAL_LESION: AlertKind
 ALERT_KIND_URGENT_REVIEW: AlertKind
 ALERT_KIND_ROUTINE_REVIEW: AlertKind
+ALERT_KIND_INTRACRANIAL_HAEMORRHAGE: AlertKind
+ALERT_KIND_ACUTE_LIMB_ISCHAEMIA: AlertKind
+ALERT_KIND_SPINAL_INFECTION: AlertKind
 TEST_UNSPECIFIED: TestKind
 TEST_MRI_LUMBAR_SPINE: TestKind
 TEST_MRI_BRAIN: TestKind
@@ -159,6 +176,15 @@ TEST_CT_ABDOMEN_PELVIS: TestKind
 TEST_BLADDER_SCAN: TestKind
 TEST_RESPIRATORY_FUNCTION: TestKind
 TEST_ANKLE_TENDON_IMAGING: TestKind
+TEST_CT_BRAIN: TestKind
+TEST_BLOOD_GLUCOSE: TestKind
+TEST_MRI_WHOLE_SPINE: TestKind
+TEST_VASCULAR_IMAGING: TestKind
+TEST_SCIATIC_NERVE_IMAGING: TestKind
+TEST_LUMBAR_PUNCTURE: TestKind
+TEST_B12: TestKind
+TEST_INFLAMMATORY_MARKERS: TestKind
+TEST_THYROID_FUNCTION: TestKind
 TREATMENT_UNSPECIFIED: TreatmentKind
 TREATMENT_ANKLE_FOOT_ORTHOSIS: TreatmentKind
 TREATMENT_PHYSICAL_THERAPY: TreatmentKind
@@ -173,6 +199,8 @@ TREATMENT_REVIEW_DRUG: TreatmentKind
 TREATMENT_GLYCAEMIC_CONTROL: TreatmentKind
 TREATMENT_TENDON_REPAIR: TreatmentKind
 TREATMENT_BOTULINUM_TOXIN: TreatmentKind
+TREATMENT_VITAMIN_B12: TreatmentKind
+TREATMENT_IMMUNOTHERAPY_REFERRAL: TreatmentKind
 LEG_UNSPECIFIED: Leg
 LEG_LEFT: Leg
 LEG_RIGHT: Leg
@@ -224,20 +252,22 @@ class RankedCause(_message.Message):
     def __init__(self, category: _Optional[_Union[CauseCategory, str]] = ..., group: _Optional[_Union[CauseGroup, str]] = ..., certainty: _Optional[float] = ..., likelihood: _Optional[_Union[Likelihood, str]] = ..., explanation: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., supporting: _Optional[_Iterable[_Union[RuleRef, _Mapping]]] = ..., against: _Optional[_Iterable[_Union[RuleRef, _Mapping]]] = ..., rank: _Optional[int] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("kind", "urgency", "summary", "action", "rule_ids", "facts")
+    __slots__ = ("kind", "urgency", "summary", "action", "rule_ids", "facts", "withdrawn_by")
     KIND_FIELD_NUMBER: _ClassVar[int]
     URGENCY_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     RULE_IDS_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_FIELD_NUMBER: _ClassVar[int]
     kind: AlertKind
     urgency: Urgency
     summary: str
     action: str
     rule_ids: _containers.RepeatedScalarFieldContainer[str]
     facts: _containers.RepeatedCompositeFieldContainer[Fact]
-    def __init__(self, kind: _Optional[_Union[AlertKind, str]] = ..., urgency: _Optional[_Union[Urgency, str]] = ..., summary: _Optional[str] = ..., action: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ...) -> None: ...
+    withdrawn_by: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, kind: _Optional[_Union[AlertKind, str]] = ..., urgency: _Optional[_Union[Urgency, str]] = ..., summary: _Optional[str] = ..., action: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., withdrawn_by: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SuggestedTest(_message.Message):
     __slots__ = ("test", "urgency", "explanation", "rule_ids", "timing", "earliest_day_after_onset", "facts")

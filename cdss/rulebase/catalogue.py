@@ -7,6 +7,7 @@ when the committed docs/rules.md is stale.
 
 from __future__ import annotations
 
+from cdss import case_fields
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.conditions import AllOf, AnyOf, Condition, Described, Leaf, Not
 from cdss.rulebase.model import (
@@ -22,28 +23,7 @@ from cdss.rulebase.model import (
 )
 
 SECTIONS = {"A": "affected leg", "O": "other leg", "general": "general examination"}
-PREFIXES = (
-    "PLANTAR_",
-    "REFLEX_",
-    "TONE_",
-    "SENSORY_REGION_",
-    "ONSET_",
-    "COURSE_",
-    "PAIN_SITE_",
-    "PAIN_",
-    "SIDE_",
-    "SEX_",
-    "EMG_PATTERN_",
-    "LUMBAR_MRI_",
-    "BRAIN_MRI_",
-    "CORD_MRI_",
-    "KNEE_IMAGING_",
-    "CAUSE_",
-    "URGENCY_",
-    "TEST_",
-    "TREATMENT_",
-    "ALERT_KIND_",
-)
+PREFIXES = case_fields.value_prefixes()  # the prefixes a readable value drops
 WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
 

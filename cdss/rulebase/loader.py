@@ -29,6 +29,7 @@ from cdss.rulebase.fact_types import (
     property_name,
 )
 from cdss.rulebase.model import (
+    PRESENTATIONS,
     AlertConclusion,
     Conclusion,
     DrugClass,
@@ -38,6 +39,7 @@ from cdss.rulebase.model import (
     Request,
     Rule,
     RuleBase,
+    SafetyNet,
     TestConclusion,
     Thresholds,
     TreatmentConclusion,
@@ -208,7 +210,7 @@ class RuleBaseLoader:
             return None
         ctx = _Context(self, path.name, "", data["__line__"])
         allowed = {"name", "version", "intended_use", "thresholds", "drug_classes", "test_results"}
-        self._check_keys(ctx, data, allowed, allowed)
+        self._check_keys(ctx, data, {*allowed, "must_not_miss"}, allowed)
         for name, spec in (data.get("drug_classes") or {}).items():
             if name in INTERNAL_KEYS:
                 continue
@@ -240,6 +242,7 @@ class RuleBaseLoader:
         if not 0 < thresholds.possible < thresholds.likely <= 1:
             ctx.problem("thresholds must satisfy 0 < possible < likely <= 1")
         self.thresholds = thresholds
+        net = self._safety_net(ctx, data.get("must_not_miss"))
         if self.problems:
             return None
         return Meta(
@@ -250,7 +253,39 @@ class RuleBaseLoader:
             references=dict(self.references),
             drug_classes=dict(self.drug_classes),
             test_result_fields=results,
+            safety_net=net,
         )
+
+    def _safety_net(self, ctx: _Context, node: Any) -> SafetyNet | None:
+        """rulebase.yaml `must_not_miss`: by presentation, then the settling findings."""
+        if node is None:
+            return None
+        c = ctx.at(node)
+        if not isinstance(node, dict):
+            c.problem("must_not_miss must be a mapping (by_presentation, settle, source)")
+            return None
+        keys = {"by_presentation", "settle", "source"}
+        self._check_keys(c, node, keys, keys)
+        by = node.get("by_presentation") or {}
+        lists: dict[str, tuple[CauseCategory, ...]] = {}
+        for name, causes in by.items():
+            if name in INTERNAL_KEYS:
+                continue
+            if name not in PRESENTATIONS:
+                c.problem(f"unknown presentation {name!r}", _suggest(name, PRESENTATIONS))
+                continue
+            lists[name] = self._enums(c, CauseCategory, causes, "cause")
+        settle: dict[CauseCategory, str] = {}
+        for name, text in (node.get("settle") or {}).items():
+            if name in INTERNAL_KEYS:
+                continue
+            cause = self._enum(c, CauseCategory, name, "cause")
+            if cause is not None:
+                settle[cause] = _text(text)
+        unsettled = {x for xs in lists.values() for x in xs} - settle.keys()
+        if unsettled:
+            c.problem(f"must_not_miss: no settle text for {sorted(x.value for x in unsettled)}")
+        return SafetyNet(lists, settle, self._sources(c, node.get("source")))
 
     def _load_rule_file(self, path: Path) -> list[Rule]:
         data = self._read(path)
@@ -686,15 +721,29 @@ class RuleBaseLoader:
                 return None
             return Evidence(cause, float(weight), 1 if kind == "support" else -1, basis)
         if kind == "alert":
-            keys = {"alert", "urgency", "summary", "action", "concerns"}
+            keys = {"alert", "urgency", "summary", "action", "concerns", "withdrawn_by"}
             self._check_keys(ctx, node, keys, {"alert", "urgency", "summary", "action"})
             alert = self._enum(ctx, AlertKind, node["alert"], "alert kind")
             urgency = self._enum(ctx, Urgency, node.get("urgency"), "urgency")
             concerns = self._enums(ctx, CauseCategory, node.get("concerns"), "cause")
+            withdrawn = node.get("withdrawn_by") or []
+            if not isinstance(withdrawn, list):
+                ctx.problem("withdrawn_by must be a list of the case facts that withdraw the alert")
+                withdrawn = []
+            for name in withdrawn:
+                if name not in self.facts and name not in REQUESTABLE_SECTIONS:
+                    ctx.problem(
+                        f"withdrawn_by names unknown fact {name!r}", _suggest(name, self.facts)
+                    )
             if alert is None or urgency is None:
                 return None
             return AlertConclusion(
-                alert, urgency, _text(node["summary"]), _text(node["action"]), concerns
+                alert,
+                urgency,
+                _text(node["summary"]),
+                _text(node["action"]),
+                concerns,
+                tuple(str(n) for n in withdrawn),
             )
         if kind == "test":
             keys = {"test", "urgency", "explanation", "earliest_day", "timing", "repeat"}
