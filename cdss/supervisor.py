@@ -69,7 +69,7 @@ class Worker:
     _buffer: bytes = b""
 
     def read_lines(self) -> list[str]:
-        """Whatever complete lines the worker has written (non-blocking; b"" at its exit)."""
+        """The complete lines the worker has written since the last call (never blocks)."""
         assert self.process.stdout is not None
         try:
             chunk = os.read(self.process.stdout.fileno(), 65536)
@@ -239,6 +239,13 @@ class Supervisor:
                 log.error("replacement worker failed to start: %s", exc)
                 continue  # retried on the next round
             self.workers[i] = replacement
+            log.info(
+                "worker %d (slot %d) replaced by worker %d serving %s",
+                w.process.pid,
+                w.slot,
+                replacement.process.pid,
+                w.rules.content_hash,
+            )
 
     def _reload_rules(self) -> None:
         log.info("reloading the rule base from %s", self.config.rules_dir)

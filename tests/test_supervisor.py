@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import threading
@@ -14,7 +15,6 @@ import grpc
 import pytest
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.client import wait_serving
 from tests.golden import load_cases
 from tests.serving import ROOT, ServerProcess, server_process
 
@@ -192,10 +192,21 @@ def served_hashes(server: ServerProcess, connections: int = 16) -> set[str]:
     return hashes
 
 
+def wait_for_log(server: ServerProcess, pattern: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, server.log()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert re.search(pattern, server.log()), server.log()[-3000:]
+
+
 def replace_one(server: ServerProcess, sig: int = signal.SIGKILL) -> list[int]:
+    """Kill (or freeze) a worker and wait until its replacement is ready."""
     before = server.wait_for_workers(2)
     os.kill(before[0], sig)
-    return server.wait_for_workers(2, exclude={before[0]})
+    after = server.wait_for_workers(2, exclude={before[0]})
+    for pid in set(after) - set(before):
+        wait_for_log(server, rf"cdss\.server\[{pid}\] serving")  # listening
+    return after
 
 
 def test_a_replacement_serves_the_pinned_rule_base_not_the_edited_files(tmp_path: Path) -> None:
@@ -205,7 +216,6 @@ def test_a_replacement_serves_the_pinned_rule_base_not_the_edited_files(tmp_path
         first = served_hashes(server)
         retitle(rules / "10-findings.yaml")  # edited, no SIGHUP
         replace_one(server)
-        wait_serving(server.address)
         assert served_hashes(server) == first
         # and a rule base made invalid on disk does not stop a replacement either
         (rules / "10-findings.yaml").write_text("rules: [\n")
@@ -226,7 +236,12 @@ def test_a_reload_and_a_crash_together_leave_one_rule_base(tmp_path: Path) -> No
         reload(server, "rule base reloaded")
         server.wait_for_workers(2, exclude=set(old))
         after = served_hashes(server)
-        replace_one(server)  # and a crash after it: the replacement serves the new rules
+        # the files change again without a reload, and a worker crashes: its replacement
+        # serves the reloaded rules, not the files
+        (rules / "10-findings.yaml").write_text(
+            (rules / "10-findings.yaml").read_text().replace("at the bedside", "on the ward", 1)
+        )
+        replace_one(server)
         assert served_hashes(server) == after
     assert len(after) == 1 and after != {first}
 
@@ -260,8 +275,7 @@ def test_reload_rules_needs_its_own_grant(tmp_path: Path) -> None:
 def test_a_frozen_worker_is_killed_and_replaced(tmp_path: Path) -> None:
     with server_process("--watchdog", "2", workers=2) as server:
         before = server.wait_for_workers(2)
-        os.kill(before[0], signal.SIGSTOP)
-        after = server.wait_for_workers(2, exclude={before[0]})
+        after = replace_one(server, signal.SIGSTOP)
         assert served_hashes(server, 8)
     assert before[0] not in after
     assert f"worker {before[0]} (slot " in server.log()
