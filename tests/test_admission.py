@@ -15,7 +15,7 @@ from cdss.audit import AuditStore
 from cdss.config import ServerConfig
 from cdss.evaluator import Evaluator
 from cdss.server import RunningServer, build_server
-from tests.abuse import stalled_calls
+from tests.abuse import ended_by_server, half_sent_call, stalled_calls
 from tests.conftest import PERONEAL_CASE, evaluate_request
 
 TOKEN = "s3cret-token-for-tests-0001"
@@ -57,6 +57,18 @@ def test_stalled_calls_do_not_take_every_thread(make_server) -> None:
     with stalled_calls(f"127.0.0.1:{running.port}", 16):
         settle()
         assert [good_call(running.port) for _ in range(5)] == [grpc.StatusCode.OK] * 5
+
+
+def test_a_partly_sent_request_is_cancelled_and_holds_no_thread_meanwhile(make_server) -> None:
+    running = make_server(threads=1, receive_timeout=1.0)
+    sockets = [half_sent_call(running.port) for _ in range(6)]  # raw HTTP/2, half a message
+    try:
+        settle()
+        assert good_call(running.port) == grpc.StatusCode.OK
+        assert all(ended_by_server(sock, timeout=30) for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def test_a_request_that_never_arrives_is_cancelled(make_server) -> None:
