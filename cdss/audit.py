@@ -7,28 +7,33 @@ power loss; an audit trail must not). Several worker processes write to one file
 serialises the writers (busy timeout 10 s). Each distinct rule base is stored once, by its
 content hash, so `replay` can re-evaluate a stored case with the exact rules that answered it.
 
+The schema is versioned (`PRAGMA user_version`, MIGRATIONS): `migrate` brings a store up to
+date inside one IMMEDIATE transaction, and the supervisor runs it once before any worker
+starts, so workers only open a current store (two workers creating one file at once could
+fail with "database is locked"). A store newer than this code is refused.
+
 The store holds the full request and response, which are patient data: keep the file on a
 protected volume (see README, Audit). Logs never carry them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import os
+import queue
 import socket
 import sqlite3
-import tempfile
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from cdss.errors import Unavailable
 from cdss.rulebase.model import RuleBase
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS rulebases (
     content_hash TEXT PRIMARY KEY,
     version      TEXT NOT NULL,
@@ -50,6 +55,16 @@ CREATE TABLE IF NOT EXISTS evaluations (
 );
 CREATE INDEX IF NOT EXISTS evaluations_case ON evaluations(case_id);
 """
+EVALUATE = "/cdss.v1.FootDropDecisionSupport/Evaluate"
+# MIGRATIONS[n] takes a store from version n to n + 1 (version 0: new, or made before versions)
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA_V1,
+    f"ALTER TABLE evaluations ADD COLUMN method TEXT NOT NULL DEFAULT '{EVALUATE}';",
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+log = logging.getLogger("cdss.audit")
 
 
 class AuditError(Unavailable):
@@ -70,6 +85,86 @@ class AuditRecord:
     ruleset_hash: str
     duration_ms: float
     server: str
+    method: str = EVALUATE
+
+
+# the columns of evaluations, as written (INSERT_COLUMNS) and as read (COLUMNS, AuditRecord)
+INSERT_COLUMNS = (
+    "recorded_at, caller, case_id, case_sha256, status, request, response, ruleset_version,"
+    " ruleset_hash, duration_ms, server, method"
+)
+COLUMNS = f"id, {INSERT_COLUMNS}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One call to record (what the servicer knows; the store adds the time and its name)."""
+
+    rulebase: RuleBase
+    caller: str
+    case_id: str
+    case_sha256: str
+    status: str
+    request: bytes
+    response: bytes | None
+    duration_ms: float
+    method: str = EVALUATE
+
+    def row(self, server: str) -> tuple[object, ...]:
+        """The values of INSERT_COLUMNS, stamped now (UTC)."""
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        rb = self.rulebase
+        return (now, self.caller, self.case_id, self.case_sha256, self.status, self.request,
+                self.response, rb.meta.version, rb.content_hash, self.duration_ms, server,
+                self.method)  # fmt: skip
+
+    def rulebase_row(self) -> tuple[str, str, str]:
+        rb = self.rulebase
+        return rb.content_hash, rb.meta.version, json.dumps(rb.texts)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA busy_timeout=10000")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # persistent once set
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    return db
+
+
+def _version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(path: Path) -> int:
+    """Create the store or bring its schema up to date; returns the version. Safe to run from
+    several processes at once (each migration step is one IMMEDIATE transaction)."""
+    try:
+        db = _connect(path)
+        try:
+            while (version := _version(db)) < SCHEMA_VERSION:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    if _version(db) == version:  # not done meanwhile by another process
+                        for statement in MIGRATIONS[version].split(";"):
+                            if statement.strip():
+                                db.execute(statement)
+                        db.execute(f"PRAGMA user_version = {version + 1}")
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            if version > SCHEMA_VERSION:
+                raise AuditError(
+                    f"the audit store {path} has schema version {version}; this server knows"
+                    f" up to {SCHEMA_VERSION} (upgrade the server)"
+                )
+            return version
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise AuditError(f"cannot create the audit store {path}: {exc}") from exc
 
 
 class AuditStore:
@@ -78,79 +173,58 @@ class AuditStore:
         self._lock = threading.Lock()
         self._known_rulebases: set[str] = set()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                path, timeout=10, check_same_thread=False, isolation_level=None
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.executescript(SCHEMA)
+            self._db = _connect(path)
+            current = _version(self._db) == SCHEMA_VERSION
         except sqlite3.Error as exc:
             raise AuditError(f"cannot open the audit store {path}: {exc}") from exc
+        if not current:  # a store the supervisor did not prepare (in-process servers, tools)
+            migrate(path)
         self.server = f"{socket.gethostname()}:{os.getpid()}"
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def record(
-        self,
-        *,
-        rulebase: RuleBase,
-        caller: str,
-        case_id: str,
-        case_sha256: str,
-        status: str,
-        request: bytes,
-        response: bytes | None,
-        duration_ms: float,
-    ) -> int:
-        """Write one evaluation durably; returns its id. Raises AuditError on failure."""
-        now = datetime.now(UTC).isoformat(timespec="microseconds")
+    def record(self, entry: Entry) -> int:
+        """Write one call durably; returns its id. Raises AuditError on failure."""
+        return self.record_many([entry])[0]
+
+    def record_many(self, entries: list[Entry]) -> list[int]:
+        """Write calls durably in one transaction (one commit); returns their ids."""
+        ids = []
         try:
             with self._lock:
                 cur = self._db.cursor()
                 cur.execute("BEGIN IMMEDIATE")
                 try:
-                    if rulebase.content_hash not in self._known_rulebases:
+                    for entry in entries:
+                        if entry.rulebase.content_hash not in self._known_rulebases:
+                            cur.execute(
+                                "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
+                                entry.rulebase_row(),
+                            )
                         cur.execute(
-                            "INSERT OR IGNORE INTO rulebases VALUES (?, ?, ?)",
-                            (
-                                rulebase.content_hash,
-                                rulebase.meta.version,
-                                json.dumps(rulebase.texts),
-                            ),
+                            f"INSERT INTO evaluations ({INSERT_COLUMNS})"  # noqa: S608 - constant
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            entry.row(self.server),
                         )
-                    cur.execute(
-                        "INSERT INTO evaluations (recorded_at, caller, case_id, case_sha256,"
-                        " status, request, response, ruleset_version, ruleset_hash, duration_ms,"
-                        " server)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (now, caller, case_id, case_sha256, status, request, response,
-                         rulebase.meta.version, rulebase.content_hash, duration_ms, self.server),
-                    )  # fmt: skip
-                    row_id = cur.lastrowid
+                        assert cur.lastrowid is not None
+                        ids.append(cur.lastrowid)
                     cur.execute("COMMIT")
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-                self._known_rulebases.add(rulebase.content_hash)
+                self._known_rulebases.update(e.rulebase.content_hash for e in entries)
         except sqlite3.Error as exc:
             raise AuditError(f"cannot write the audit record: {exc}") from exc
-        assert row_id is not None
-        return row_id
+        return ids
 
     # ---- reading -------------------------------------------------------------------------
-    _COLUMNS = (
-        "id, recorded_at, caller, case_id, case_sha256, status, request, response,"
-        " ruleset_version, ruleset_hash, duration_ms, server"
-    )
 
     def get(self, record_id: int) -> AuditRecord:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM evaluations WHERE id = ?",  # noqa: S608 - constant columns
+                f"SELECT {COLUMNS} FROM evaluations WHERE id = ?",  # noqa: S608 - constant columns
                 (record_id,),
             ).fetchone()
         if row is None:
@@ -160,7 +234,7 @@ class AuditStore:
     def latest(self, limit: int) -> list[AuditRecord]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM evaluations ORDER BY id DESC LIMIT ?",  # noqa: S608
+                f"SELECT {COLUMNS} FROM evaluations ORDER BY id DESC LIMIT ?",  # noqa: S608
                 (limit,),
             ).fetchall()
         return [AuditRecord(*row) for row in rows]
@@ -174,16 +248,108 @@ class AuditStore:
         with self._lock:
             return {row[0] for row in self._db.execute("SELECT case_id FROM evaluations")}
 
-    @contextlib.contextmanager
-    def rulebase_files(self, content_hash: str) -> Iterator[Path]:
-        """A temporary directory holding the stored rule files of that rule base."""
+    def rulebase_texts(self, content_hash: str) -> dict[str, str]:
+        """The stored rule files {name: content} of that rule base."""
         with self._lock:
             row = self._db.execute(
                 "SELECT files FROM rulebases WHERE content_hash = ?", (content_hash,)
             ).fetchone()
         if row is None:
             raise AuditError(f"rule base {content_hash} is not in the audit store")
-        with tempfile.TemporaryDirectory(prefix="cdss-replay-") as tmp:
-            for name, text in json.loads(row[0]).items():
-                (Path(tmp) / name).write_text(text, encoding="utf-8")
-            yield Path(tmp)
+        texts: dict[str, str] = json.loads(row[0])
+        return texts
+
+
+class Store(Protocol):
+    """What the servicer, replay and the CLI need of an audit store (SQLite or PostgreSQL)."""
+
+    server: str
+
+    @property
+    def path(self) -> Path | str: ...
+
+    def record(self, entry: Entry) -> int: ...
+
+    def record_many(self, entries: list[Entry]) -> list[int]: ...
+
+    def get(self, record_id: int) -> AuditRecord: ...
+
+    def latest(self, limit: int) -> list[AuditRecord]: ...
+
+    def count(self) -> int: ...
+
+    def case_ids(self) -> set[str]: ...
+
+    def rulebase_texts(self, content_hash: str) -> dict[str, str]: ...
+
+    def close(self) -> None: ...
+
+
+class RefusalLog:
+    """Calls refused before their handler ran, recorded by one thread in batches (one commit
+    per batch). A refusal carries no answer and no patient data, so it is not held until its
+    record is written: a flood of refused calls costs a few commits a second and never delays
+    the answers. At most `max_pending` wait; beyond that, refusals are counted and logged."""
+
+    BATCH = 500
+
+    def __init__(self, store: Store, max_pending: int = 10_000) -> None:
+        self.store = store
+        self.dropped = 0
+        self._queue: queue.Queue[Entry | None] = queue.Queue(maxsize=max_pending)
+        self._thread = threading.Thread(target=self._run, name="cdss-refusals", daemon=True)
+        self._thread.start()
+
+    def add(self, entry: Entry) -> None:
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.error("refused calls arrive faster than they are audited: %d not recorded",
+                          self.dropped)  # fmt: skip
+
+    def _run(self) -> None:
+        running = True
+        while running:
+            item = self._queue.get()
+            batch: list[Entry] = []
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= self.BATCH:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            running = item is not None
+            if batch:
+                try:
+                    self.store.record_many(batch)
+                except AuditError as exc:
+                    log.error("%d refused calls not audited: %s", len(batch), type(exc).__name__)
+
+    def close(self) -> None:
+        """Write what is waiting, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+
+def open_store(target: Path | str) -> Store:
+    """The audit store at a SQLite path or a postgresql:// URL."""
+    from cdss import audit_pg  # noqa: PLC0415 - psycopg only for a PostgreSQL store
+
+    if audit_pg.is_postgres(target):
+        return audit_pg.PgAuditStore(str(target))
+    return AuditStore(Path(target))
+
+
+def prepare_store(target: Path | str) -> str:
+    """Create or migrate the store once, before any worker opens it; says what it did."""
+    from cdss import audit_pg  # noqa: PLC0415
+
+    if audit_pg.is_postgres(target):
+        steps = audit_pg.migrate(str(target))
+        return f"audit store {audit_pg._redacted(str(target))}: {steps} schema steps applied"
+    version = migrate(Path(target))
+    return f"audit store {target} at schema version {version}"

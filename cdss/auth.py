@@ -1,20 +1,21 @@
 """Optional bearer-token authentication (a server interceptor) and the caller's identity.
 
 Tokens come from a file, one per line: `NAME TOKEN [METHODS]`, where METHODS is a
-comma-separated list of method names (`Evaluate,GetRuleBase,Ping`) or `*` (the default).
-A call without a valid token fails with UNAUTHENTICATED; a valid token used for a method it
-does not grant fails with PERMISSION_DENIED. The health and reflection services stay open
-(load balancers and grpcurl need them). Tokens are compared in constant time and never
-logged; the caller is known by NAME (logs, audit).
+comma-separated list of method names (`Evaluate,GetRuleBase,Ping`) or `*` (the default: every
+method but the admin ones, `ReloadRules`, which must be named). A call without a valid token
+fails with UNAUTHENTICATED; a valid token used for a method it does not grant fails with
+PERMISSION_DENIED (cdss/admission.py refuses both before the call holds a thread). The health
+and reflection services stay open (load balancers and grpcurl need them). Tokens are compared
+in constant time and never logged; the caller is known by NAME (logs, audit).
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 
@@ -22,6 +23,7 @@ from cdss.errors import ConfigError
 
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 ANONYMOUS = "anonymous"
+ADMIN_METHODS = frozenset({"ReloadRules"})  # never granted by "*"
 
 
 class TokenFileError(ConfigError):
@@ -35,7 +37,8 @@ class Principal:
     methods: frozenset[str]  # method names, or {"*"}
 
     def may_call(self, method: str) -> bool:
-        return "*" in self.methods or method.rsplit("/", 1)[-1] in self.methods
+        name = method.rsplit("/", 1)[-1]
+        return name in self.methods or ("*" in self.methods and name not in ADMIN_METHODS)
 
 
 class Authenticator:
@@ -75,44 +78,24 @@ class Authenticator:
             return found
         return None
 
+    def admit(
+        self, method: str, metadata: Sequence[tuple[str, Any]] | None
+    ) -> tuple[grpc.StatusCode | None, str, Principal | None]:
+        """(None, "", principal) when the call may go on, else the refusal's code and text."""
+        principal = self.identify(metadata)
+        if principal is None:
+            return grpc.StatusCode.UNAUTHENTICATED, "a valid bearer token is required", None
+        if not principal.may_call(method):
+            return (
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"{principal.name} may not call {method}",
+                principal,
+            )
+        return None, "", principal
+
 
 def caller_name(authenticator: Authenticator | None, context: grpc.ServicerContext) -> str:
     if authenticator is None:
         return ANONYMOUS
     principal = authenticator.identify(context.invocation_metadata())
     return principal.name if principal else ANONYMOUS
-
-
-def _deny(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler[Any, None]:
-    def abort(request: Any, context: grpc.ServicerContext) -> None:
-        context.abort(code, message)
-
-    return grpc.unary_unary_rpc_method_handler(abort)
-
-
-if TYPE_CHECKING:
-    _Interceptor = grpc.ServerInterceptor[Any, Any]
-else:  # grpc's runtime class is not generic; its stubs are
-    _Interceptor = grpc.ServerInterceptor
-
-
-class AuthInterceptor(_Interceptor):
-    def __init__(self, authenticator: Authenticator) -> None:
-        self.authenticator = authenticator
-
-    def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        method: str = handler_call_details.method
-        if method.startswith(OPEN_PREFIXES):
-            return continuation(handler_call_details)
-        principal = self.authenticator.identify(handler_call_details.invocation_metadata)
-        if principal is None:
-            return _deny(grpc.StatusCode.UNAUTHENTICATED, "a valid bearer token is required")
-        if not principal.may_call(method):
-            return _deny(
-                grpc.StatusCode.PERMISSION_DENIED, f"{principal.name} may not call {method}"
-            )
-        return continuation(handler_call_details)

@@ -22,7 +22,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.config import ServerConfig
+from cdss.config import ServerConfig, audit_target
 from cdss.errors import CdssError
 from cdss.evaluator import DEFAULT_RULES_DIR
 from cdss.report import render
@@ -157,25 +157,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=env.port if args.port is None else args.port,
         workers=args.workers or env.workers,
         threads=args.threads or env.threads,
+        max_calls=args.max_calls or env.max_calls,
+        receive_timeout=args.receive_timeout or env.receive_timeout,
+        watchdog_seconds=args.watchdog or env.watchdog_seconds,
         grace_seconds=env.grace_seconds if args.grace is None else args.grace,
         rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
         tls_cert=Path(args.tls_cert) if args.tls_cert else env.tls_cert,
         tls_key=Path(args.tls_key) if args.tls_key else env.tls_key,
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else env.tls_client_ca,
         tokens_file=Path(args.tokens_file) if args.tokens_file else env.tokens_file,
-        audit_db=Path(args.audit_db) if args.audit_db else env.audit_db,
     )
+    if args.audit_db:
+        audit_db, audit_url = audit_target(args.audit_db)
+        config = dataclasses.replace(config, audit_db=audit_db, audit_url=audit_url)
     return serve(config, Path(args.port_file) if args.port_file else None)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cdss.audit import AuditStore
+    from cdss.audit import open_store
+    from cdss.audit_pg import is_postgres
     from cdss.replay import replay, show
 
     db = args.db or os.environ.get("CDSS_AUDIT_DB")
-    if not db or not Path(db).exists():
+    if not db or not (is_postgres(db) or Path(db).exists()):
         raise CliError(f"no audit store at {db!r} (give --db or set CDSS_AUDIT_DB)")
-    store = AuditStore(Path(db))
+    store = open_store(db)
     try:
         if args.action == "list":
             for r in store.latest(args.limit):
@@ -261,7 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
     sv.add_argument("--port", type=int, help="port (CDSS_PORT, default 50051; 0 = any free port)")
     sv.add_argument("--workers", type=int, help="server processes (CDSS_WORKERS, default: CPUs)")
-    sv.add_argument("--threads", type=int, help="request threads per process (CDSS_THREADS, 4)")
+    sv.add_argument("--threads", type=int, help="calls evaluating at once per process (4)")
+    sv.add_argument("--max-calls", type=int, help="calls open at once per process (256)")
+    sv.add_argument(
+        "--receive-timeout", type=float, help="seconds for a request to arrive in full (5)"
+    )
+    sv.add_argument("--watchdog", type=float, help="kill a worker silent this many seconds (10)")
     sv.add_argument("--grace", type=float, help="seconds to drain on SIGTERM (CDSS_GRACE_SECONDS)")
     sv.add_argument("--rules-dir", help="rule base directory (CDSS_RULES_DIR)")
     sv.add_argument("--port-file", help="write the bound port here once serving (for --port 0)")
@@ -269,13 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--tls-key", help="server private key, PEM (CDSS_TLS_KEY)")
     sv.add_argument("--tls-client-ca", help="require client certificates from this CA (mTLS)")
     sv.add_argument("--tokens-file", help="bearer tokens: lines 'NAME TOKEN [METHODS]'")
-    sv.add_argument("--audit-db", help="record every evaluation in this SQLite file")
+    sv.add_argument(
+        "--audit-db", help="record every evaluation: a SQLite file or a postgresql:// URL"
+    )
     sv.set_defaults(func=cmd_serve)
 
     au = sub.add_parser("audit", help="list, show or replay recorded evaluations")
     au.add_argument("action", choices=["list", "show", "replay"])
     au.add_argument("id", type=int, nargs="?", help="record id (show, replay)")
-    au.add_argument("--db", help="the audit store (CDSS_AUDIT_DB)")
+    au.add_argument("--db", help="the audit store: SQLite file or postgresql:// URL")
     au.add_argument("--limit", type=int, default=20, help="records to list")
     au.set_defaults(func=cmd_audit)
 

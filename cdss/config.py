@@ -21,6 +21,13 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def audit_target(value: str | None) -> tuple[Path | None, str]:
+    """--audit-db / CDSS_AUDIT_DB as (audit_db, audit_url): a SQLite path or a postgresql:// URL."""
+    if value and value.startswith(("postgresql://", "postgres://")):
+        return None, value
+    return _path(value), ""
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -32,7 +39,12 @@ class ServerConfig:
     bind: str = "127.0.0.1"
     port: int = 50051
     workers: int = field(default_factory=default_workers)  # server processes
-    threads: int = 4  # request threads per process (the C extension holds the GIL: few help)
+    threads: int = 4  # calls evaluating at once per process (the C extension holds the GIL)
+    max_calls: int = 256  # calls open at once per process (receiving, waiting); more: refused
+    receive_timeout: float = 5.0  # seconds for a request to arrive in full, else cancelled
+    max_connections: int = 512  # per process
+    max_streams_per_connection: int = 32
+    watchdog_seconds: float = 10.0  # a worker silent this long is killed and replaced
     grace_seconds: float = 5.0
     max_message_bytes: int = MAX_MESSAGE_BYTES
     max_case_bytes: int = MAX_CASE_BYTES
@@ -43,24 +55,36 @@ class ServerConfig:
     tls_client_ca: Path | None = None  # require client certificates signed by this CA (mTLS)
     tokens_file: Path | None = None  # bearer tokens (cdss/auth.py); None = no authentication
     audit_db: Path | None = None  # SQLite audit store; None = no audit
+    audit_url: str = ""  # postgresql://... audit store (instead of audit_db)
+    rules_hash: str = ""  # set by the supervisor: the pinned rule base a worker must serve
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
         env = dict(os.environ if env is None else env)
         defaults = cls()
+        audit_db, audit_url = audit_target(env.get("CDSS_AUDIT_DB"))
         return cls(
             bind=env.get("CDSS_BIND", defaults.bind),
             port=int(env.get("CDSS_PORT", defaults.port)),
             workers=int(env.get("CDSS_WORKERS", defaults.workers)),
             threads=int(env.get("CDSS_THREADS", defaults.threads)),
+            max_calls=int(env.get("CDSS_MAX_CALLS", defaults.max_calls)),
+            receive_timeout=float(env.get("CDSS_RECEIVE_TIMEOUT", defaults.receive_timeout)),
+            watchdog_seconds=float(env.get("CDSS_WATCHDOG_SECONDS", defaults.watchdog_seconds)),
             grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
             rules_dir=Path(env.get("CDSS_RULES_DIR") or defaults.rules_dir),
             tls_cert=_path(env.get("CDSS_TLS_CERT")),
             tls_key=_path(env.get("CDSS_TLS_KEY")),
             tls_client_ca=_path(env.get("CDSS_TLS_CLIENT_CA")),
             tokens_file=_path(env.get("CDSS_TOKENS_FILE")),
-            audit_db=_path(env.get("CDSS_AUDIT_DB")),
+            audit_db=audit_db,
+            audit_url=audit_url,
         )
+
+    @property
+    def audit(self) -> Path | str | None:
+        """The audit store: a PostgreSQL URL, a SQLite path, or None."""
+        return self.audit_url or self.audit_db
 
     @property
     def address(self) -> str:

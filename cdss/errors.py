@@ -71,5 +71,9 @@ class DeadlineExceeded(CdssError):
     """The caller's deadline passed before the answer was ready; the work was abandoned."""
 
 
+class Cancelled(CdssError):
+    """The caller cancelled the call (or went away) before the answer was ready."""
+
+
 class Unavailable(CdssError):
     """A dependency of the answer (e.g. the audit store) is unavailable; retry later."""

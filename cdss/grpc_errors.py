@@ -6,6 +6,7 @@
 | RuleBaseError        | FAILED_PRECONDITION | (the rule base did not load)         |
 | EngineFailure        | INTERNAL            | (retry-safe; no case data)           |
 | DeadlineExceeded     | DEADLINE_EXCEEDED   | (the work was abandoned)             |
+| Cancelled            | CANCELLED           | (the caller went away; abandoned)    |
 | Unavailable          | UNAVAILABLE         | (e.g. audit store down; retry-safe)  |
 | anything else        | INTERNAL            | (logged without case data)           |
 """
@@ -18,6 +19,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from cdss.errors import (
+    Cancelled,
     CaseError,
     CdssError,
     DeadlineExceeded,
@@ -31,6 +33,7 @@ _CODES: tuple[tuple[type[BaseException], int, grpc.StatusCode], ...] = (
     (RuleBaseError, code_pb2.FAILED_PRECONDITION, grpc.StatusCode.FAILED_PRECONDITION),
     (EngineFailure, code_pb2.INTERNAL, grpc.StatusCode.INTERNAL),
     (DeadlineExceeded, code_pb2.DEADLINE_EXCEEDED, grpc.StatusCode.DEADLINE_EXCEEDED),
+    (Cancelled, code_pb2.CANCELLED, grpc.StatusCode.CANCELLED),
     (Unavailable, code_pb2.UNAVAILABLE, grpc.StatusCode.UNAVAILABLE),
 )
 

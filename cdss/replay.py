@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from google.protobuf import json_format
 
 from cdss._proto import foot_drop_service_pb2
-from cdss.audit import AuditRecord, AuditStore
+from cdss.audit import AuditRecord, Store
 from cdss.config import MAX_CASE_BYTES
 from cdss.errors import CdssError
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import status_code
+from cdss.rulebase.compiler import compile_rulebase
+from cdss.rulebase.loader import load_rulebase_texts
 from cdss.servicer import answer
 
 
@@ -40,28 +42,28 @@ def show(record: AuditRecord) -> str:
     return f"{head}request:\n{body}\nresponse:\n{_json(record.response)}"
 
 
-def replay(store: AuditStore, record_id: int) -> ReplayResult:
+def replay(store: Store, record_id: int) -> ReplayResult:
     """Re-evaluate the stored request with the stored rule base; compare the answers byte for
     byte (deterministic serialisation), and show a diff of their JSON when they differ."""
     record = store.get(record_id)
     request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
-    with store.rulebase_files(record.ruleset_hash) as directory:
-        evaluator = Evaluator.from_directory(directory)
+    texts = store.rulebase_texts(record.ruleset_hash)
+    evaluator = Evaluator(compile_rulebase(load_rulebase_texts(texts)))
+    try:
+        loaded = evaluator.compiled.rulebase.content_hash
+        if loaded != record.ruleset_hash:
+            return ReplayResult(
+                False, f"stored rule base hashes to {loaded}, not {record.ruleset_hash}"
+            )
         try:
-            loaded = evaluator.compiled.rulebase.content_hash
-            if loaded != record.ruleset_hash:
-                return ReplayResult(
-                    False, f"stored rule base hashes to {loaded}, not {record.ruleset_hash}"
-                )
-            try:
-                response: bytes | None = answer(
-                    evaluator, request, MAX_CASE_BYTES
-                ).SerializeToString(deterministic=True)
-                status = "OK"
-            except CdssError as exc:
-                response, status = None, status_code(exc).name
-        finally:
-            evaluator.close()
+            response: bytes | None = answer(evaluator, request, MAX_CASE_BYTES).SerializeToString(
+                deterministic=True
+            )
+            status = "OK"
+        except CdssError as exc:
+            response, status = None, status_code(exc).name
+    finally:
+        evaluator.close()
     if status == record.status and response == record.response:
         return ReplayResult(
             True,

@@ -15,9 +15,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from cdss import admin
 from cdss._proto import foot_drop_service_pb2
-from cdss.audit import AuditStore
-from cdss.auth import Authenticator, AuthInterceptor
+from cdss.admission import Gate
+from cdss.audit import open_store
+from cdss.auth import Authenticator
 from cdss.config import ServerConfig
 from cdss.errors import ConfigError
 from cdss.evaluator import Evaluator
@@ -35,11 +37,48 @@ class RunningServer:
     port: int
     health: health.HealthServicer
     evaluator: Evaluator
+    gate: Gate | None = None
+    servicer: FootDropServicer | None = None
 
     def stop(self, grace: float | None) -> threading.Event:
+        """Stop the server (calls drain for grace seconds); the returned event is set once
+        it has stopped and the refused calls still waiting are audited."""
         self.health.enter_graceful_shutdown()
-        event: threading.Event = self.server.stop(grace)
-        return event
+        stopped: threading.Event = self.server.stop(grace)
+        done = threading.Event()
+
+        def finish() -> None:
+            stopped.wait()
+            if self.gate is not None:
+                self.gate.close()
+            if self.servicer is not None:
+                self.servicer.close()
+            done.set()
+
+        threading.Thread(target=finish, name="cdss-stop", daemon=True).start()
+        return done
+
+
+def transport_options(config: ServerConfig) -> list[tuple[str, Any]]:
+    """Limits and keepalive enforcement, so a client cannot hold a process's resources:
+    streams per connection and connections per process are capped; a connection that does
+    not finish its handshake in 10 s, or stays idle for 5 minutes, is closed; the server pings
+    an idle connection every 60 s and drops it when the ping is unanswered for 20 s; a client
+    pinging more often than every 10 s without calls is sent GOAWAY after two strikes."""
+    return [
+        ("grpc.max_receive_message_length", config.max_message_bytes),
+        ("grpc.max_send_message_length", 4 * config.max_message_bytes),
+        ("grpc.so_reuseport", 1 if config.reuse_port else 0),
+        ("grpc.max_concurrent_streams", config.max_streams_per_connection),
+        ("grpc.max_allowed_incoming_connections", config.max_connections),
+        ("grpc.server_handshake_timeout_ms", 10_000),
+        ("grpc.max_connection_idle_ms", 300_000),
+        ("grpc.keepalive_time_ms", 60_000),
+        ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.keepalive_permit_without_calls", 0),
+        ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+        ("grpc.http2.max_ping_strikes", 2),
+    ]
 
 
 def create_server(
@@ -74,22 +113,20 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     credentials = server_credentials(config)
     authenticator = Authenticator.from_file(config.tokens_file) if config.tokens_file else None
     evaluator = evaluator or Evaluator.from_directory(config.rules_dir)
-    audit = AuditStore(config.audit_db) if config.audit_db else None
-    options = [
-        ("grpc.max_receive_message_length", config.max_message_bytes),
-        ("grpc.max_send_message_length", 4 * config.max_message_bytes),
-        ("grpc.so_reuseport", 1 if config.reuse_port else 0),
-    ]
-    interceptors: list[grpc.ServerInterceptor[Any, Any]] = (
-        [AuthInterceptor(authenticator)] if authenticator else []
+    audit = open_store(config.audit) if config.audit else None
+    servicer = FootDropServicer(
+        evaluator, config.max_case_bytes, audit, authenticator, threads=config.threads
     )
+    gate = Gate(authenticator, config.receive_timeout, servicer.record_refused)
+    max_calls = max(config.max_calls, config.threads)
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=config.threads),
-        options=options,
-        interceptors=interceptors,
+        futures.ThreadPoolExecutor(max_workers=max_calls, thread_name_prefix="cdss-call"),
+        options=transport_options(config),
+        interceptors=[gate],
+        maximum_concurrent_rpcs=max_calls,
     )
-    servicer = FootDropServicer(evaluator, config.max_case_bytes, audit, authenticator)
     register(servicer, server)
+    admin.register(server, evaluator)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -104,17 +141,20 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     # the rule base is loaded and compiled: only now does the service report SERVING
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, port, health_servicer, evaluator)
+    return RunningServer(server, port, health_servicer, evaluator, gate, servicer)
 
 
 def serve_one(
     config: ServerConfig,
     ready: Callable[[int], None] | None = None,
     signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT),
+    evaluator: Evaluator | None = None,
+    beat: Callable[[], None] | None = None,
 ) -> int:
     """Serve in this process until one of `signals`, then drain in-flight calls for
-    grace_seconds. `ready(port)` is called once the server accepts calls."""
-    running = build_server(config)
+    grace_seconds. `ready(port)` is called once the server accepts calls, `beat()` twice a
+    second while serving (the supervisor's watchdog: a frozen process stops beating)."""
+    running = build_server(config, evaluator)
     running.server.start()
     rb = running.evaluator.compiled.rulebase
     log.info(
@@ -137,7 +177,8 @@ def serve_one(
         ready(running.port)
     try:
         while not stopping.wait(0.5):
-            pass
+            if beat is not None:
+                beat()
         running.stop(config.grace_seconds).wait()
     finally:
         for s, handler in previous.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
 from typing import Any
 
@@ -20,11 +21,11 @@ import grpc
 from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.audit import AuditError, AuditStore
+from cdss.audit import AuditError, Entry, RefusalLog, Store
 from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
 from cdss.convert import case_from_proto, response_from_decision
-from cdss.errors import CaseError, DeadlineExceeded, FieldViolation
+from cdss.errors import Cancelled, CaseError, DeadlineExceeded, FieldViolation
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import abort, status_code
 
@@ -64,13 +65,30 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         self,
         evaluator: Evaluator,
         max_case_bytes: int = MAX_CASE_BYTES,
-        audit: AuditStore | None = None,
+        audit: Store | None = None,
         authenticator: Authenticator | None = None,
+        threads: int = 4,
     ) -> None:
         self.evaluator = evaluator
         self.max_case_bytes = max_case_bytes
         self.audit = audit
         self.authenticator = authenticator
+        self._slots = threading.BoundedSemaphore(threads)  # calls evaluating at once
+        self.refusals = RefusalLog(audit) if audit is not None else None
+
+    def close(self) -> None:
+        """Write the refused calls still waiting (the server has stopped)."""
+        if self.refusals is not None:
+            self.refusals.close()
+
+    def record_refused(self, method: str, caller: str, status: str, reason: str) -> None:
+        """Audit a call refused before its handler ran (no token, no grant, request never
+        arrived): the method, caller and status, never the token; the request was not read.
+        Recorded in batches within a fraction of a second (cdss.audit.RefusalLog)."""
+        log.info("%s %s caller=%s reason=%s", method.rsplit("/", 1)[-1], status, caller, reason)
+        if self.refusals is not None:
+            rulebase = self.evaluator.compiled.rulebase
+            self.refusals.add(Entry(rulebase, caller, "", "", status, b"", None, 0.0, method))
 
     def Evaluate(  # noqa: N802 - gRPC method name
         self, request: foot_drop_service_pb2.EvaluateRequest, context: grpc.ServicerContext
@@ -90,11 +108,13 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
             remaining = context.time_remaining()
             if remaining is not None and remaining <= 0:
                 raise DeadlineExceeded("the deadline passed before evaluation started")
-            response = answer(self.evaluator, request, self.max_case_bytes)
+            with self._slots:
+                response = answer(self.evaluator, request, self.max_case_bytes)
             if not context.is_active():
-                raise DeadlineExceeded(
-                    "the call ended (deadline or cancellation) during evaluation"
-                )
+                remaining = context.time_remaining()
+                if remaining is not None and remaining <= 0:
+                    raise DeadlineExceeded("the deadline passed during evaluation")
+                raise Cancelled("the caller cancelled the call during evaluation")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a status, never a crash
             error = exc
         raw = request.case.SerializeToString(deterministic=True)
@@ -102,23 +122,32 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         case_id = loggable_id(request.case.case_id)
         ms = (time.perf_counter() - started) * 1000
         status = "OK" if error is None else status_code(error).name
-        if self.audit is not None and not isinstance(error, DeadlineExceeded):
+        if self.audit is not None:
             try:
                 self.audit.record(
-                    rulebase=self.evaluator.compiled.rulebase,
-                    caller=caller,
-                    case_id=request.case.case_id,
-                    case_sha256=digest,
-                    status=status,
-                    request=request.SerializeToString(deterministic=True),
-                    response=response.SerializeToString(deterministic=True) if response else None,
-                    duration_ms=ms,
+                    Entry(
+                        rulebase=self.evaluator.compiled.rulebase,
+                        caller=caller,
+                        case_id=request.case.case_id,
+                        case_sha256=digest,
+                        status=status,
+                        request=request.SerializeToString(deterministic=True),
+                        response=response.SerializeToString(deterministic=True)
+                        if response
+                        else None,
+                        duration_ms=ms,
+                    )
                 )
             except AuditError as exc:
+                cause = type(exc.__cause__).__name__ if exc.__cause__ else type(exc).__name__
                 log.error(
-                    "audit failed case_id=%s case_sha256=%s: answer withheld", case_id, digest
+                    "audit failed case_id=%s case_sha256=%s error=%s: answer withheld",
+                    case_id,
+                    digest,
+                    cause,  # the database's message may quote the row: not logged, not sent
                 )
-                error, status = exc, "UNAVAILABLE"
+                error = AuditError("the audit store cannot record this call; retry")
+                status = "UNAVAILABLE"
         fields: dict[str, Any] = {
             "case_id": case_id,
             "case_sha256": digest,

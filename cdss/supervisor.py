@@ -9,14 +9,24 @@
   Restarts back off when a worker keeps dying.
 - SIGTERM or SIGINT: every worker drains its in-flight calls (grace period), new calls are
   refused, then the supervisor exits.
-- SIGHUP: reload the rule base. A new generation of workers is started from the rule files
-  as they are now; only when every new worker has loaded and validated the rule base are the
-  old workers drained and stopped. If the new rule base is invalid, the new workers are
-  discarded with the error logged, and the old ones keep serving.
+- One rule base per supervisor: the supervisor reads and validates the rule files once and
+  pins their content by hash (cdss/pinning.py); every worker it starts, replacements
+  included, is handed that content and serves exactly it, whatever the files on disk now say.
+- SIGHUP (or the `ReloadRules` admin call, which sends it): reload the rule base. The files
+  are read and validated again; if they are invalid, the reload is refused with every problem
+  logged and the pinned rule base keeps serving. Otherwise a new generation of workers is
+  started with the new content; only when every new worker is ready are the old workers
+  drained and stopped. A worker that dies meanwhile is replaced from its own generation's
+  content, so one rule base serves at any time.
+- A watchdog: each worker writes a heartbeat on its stdout twice a second; one silent for
+  `watchdog_seconds` (frozen: SIGSTOP, a deadlock in the C extension) is SIGKILLed, logged
+  with the reason, and replaced.
+- The audit store is created (or migrated) once, before any worker starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -31,8 +41,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
+from cdss.audit import AuditError, prepare_store
 from cdss.config import ServerConfig
+from cdss.errors import CdssError
+from cdss.pinning import PinnedRules, pin
 
 log = logging.getLogger("cdss.supervisor")
 READY_TIMEOUT = 120.0
@@ -47,9 +61,27 @@ class StartFailure(Exception):
 
 @dataclass
 class Worker:
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     generation: int
     slot: int
+    rules: PinnedRules
+    last_beat: float = field(default_factory=time.monotonic)
+    _buffer: bytes = b""
+
+    def read_lines(self) -> list[str]:
+        """The complete lines the worker has written since the last call (never blocks)."""
+        assert self.process.stdout is not None
+        try:
+            chunk = os.read(self.process.stdout.fileno(), 65536)
+        except BlockingIOError:
+            return []
+        except OSError:
+            chunk = b""
+        if not chunk:
+            return []
+        self.last_beat = time.monotonic()
+        *lines, self._buffer = (self._buffer + chunk).split(b"\n")
+        return [line.decode(errors="replace").strip() for line in lines]
 
 
 @dataclass
@@ -57,6 +89,7 @@ class Supervisor:
     config: ServerConfig
     port_file: Path | None = None
     generation: int = 0
+    rules: PinnedRules | None = None  # what the current generation serves
     workers: list[Worker] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _reload: threading.Event = field(default_factory=threading.Event)
@@ -74,19 +107,27 @@ class Supervisor:
         port: int = sock.getsockname()[1]
         return port
 
-    def _worker_config(self) -> ServerConfig:
-        return dataclasses.replace(self.config, port=self.port, reuse_port=True)
+    def _worker_config(self, rules: PinnedRules) -> ServerConfig:
+        return dataclasses.replace(
+            self.config, port=self.port, reuse_port=True, rules_hash=rules.content_hash
+        )
 
-    def _spawn(self, slot: int, generation: int) -> Worker:
-        env = dict(os.environ, CDSS_WORKER_CONFIG=self._worker_config().to_json())
+    def _spawn(self, slot: int, generation: int, rules: PinnedRules) -> Worker:
+        env = dict(
+            os.environ,
+            CDSS_WORKER_CONFIG=self._worker_config(rules).to_json(),
+            CDSS_SUPERVISOR_PID=str(os.getpid()),
+        )
         process = subprocess.Popen(
             [sys.executable, "-m", "cdss.worker"],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            text=True,
             env=env,
         )
-        return Worker(process, generation, slot)
+        assert process.stdin is not None and process.stdout is not None
+        os.set_blocking(process.stdout.fileno(), False)
+        threading.Thread(target=_feed, args=(process.stdin, rules.payload()), daemon=True).start()
+        return Worker(process, generation, slot, rules)
 
     @staticmethod
     def _await_ready(worker: Worker) -> None:
@@ -97,20 +138,21 @@ class Supervisor:
             deadline = time.monotonic() + READY_TIMEOUT
             while time.monotonic() < deadline:
                 if sel.select(timeout=0.5):
-                    line = worker.process.stdout.readline().strip()
-                    if line.startswith("READY"):
-                        return
-                    if line.startswith("ERROR") or not line:
-                        worker.process.wait(timeout=10)
-                        raise StartFailure(line.removeprefix("ERROR ").strip() or "worker exited")
-                elif worker.process.poll() is not None:
+                    lines = worker.read_lines()
+                    for line in lines:
+                        if line.startswith("READY"):
+                            return
+                        if line.startswith("ERROR"):
+                            worker.process.wait(timeout=10)
+                            raise StartFailure(line.removeprefix("ERROR ").strip())
+                if worker.process.poll() is not None:
                     raise StartFailure(f"worker exited with code {worker.process.returncode}")
         worker.process.kill()
         raise StartFailure(f"worker not ready after {READY_TIMEOUT:.0f}s")
 
-    def _start_generation(self) -> list[Worker]:
+    def _start_generation(self, rules: PinnedRules) -> list[Worker]:
         generation = self.generation + 1
-        started = [self._spawn(slot, generation) for slot in range(self.config.workers)]
+        started = [self._spawn(slot, generation, rules) for slot in range(self.config.workers)]
         try:
             for w in started:
                 self._await_ready(w)
@@ -118,6 +160,7 @@ class Supervisor:
             self._terminate(started, grace=0)
             raise
         self.generation = generation
+        self.rules = rules
         return started
 
     def _terminate(self, workers: list[Worker], grace: float) -> None:
@@ -142,6 +185,32 @@ class Supervisor:
         else:
             self._stop.set()
 
+    def _watch(self, timeout: float) -> None:
+        """Read the workers' heartbeats for up to timeout seconds; SIGKILL a silent one."""
+        with selectors.DefaultSelector() as sel:
+            for w in self.workers:
+                if w.process.stdout is not None and w.process.poll() is None:
+                    sel.register(w.process.stdout, selectors.EVENT_READ, w)
+            if sel.get_map():
+                for key, _ in sel.select(timeout=timeout):
+                    key.data.read_lines()
+            else:
+                self._stop.wait(timeout)
+        now = time.monotonic()
+        for w in self.workers:
+            silent = now - w.last_beat
+            if silent > self.config.watchdog_seconds and w.process.poll() is None:
+                log.error(
+                    "worker %d (slot %d) unresponsive: no heartbeat for %.1fs (limit %.1fs);"
+                    " killing it",
+                    w.process.pid,
+                    w.slot,
+                    silent,
+                    self.config.watchdog_seconds,
+                )
+                w.process.kill()
+                w.process.wait()
+
     def _replace_dead(self) -> None:
         for i, w in enumerate(self.workers):
             code = w.process.poll()
@@ -163,44 +232,74 @@ class Supervisor:
                     RESTART_WINDOW,
                 )
                 self._stop.wait(5)
-            replacement = self._spawn(w.slot, w.generation)
+            replacement = self._spawn(w.slot, w.generation, w.rules)
             try:
                 self._await_ready(replacement)
             except StartFailure as exc:
                 log.error("replacement worker failed to start: %s", exc)
                 continue  # retried on the next round
             self.workers[i] = replacement
+            log.info(
+                "worker %d (slot %d) replaced by worker %d serving %s",
+                w.process.pid,
+                w.slot,
+                replacement.process.pid,
+                w.rules.content_hash,
+            )
 
     def _reload_rules(self) -> None:
         log.info("reloading the rule base from %s", self.config.rules_dir)
         try:
-            fresh = self._start_generation()
+            rules = pin(self.config.rules_dir)
+        except CdssError as exc:
+            log.error("rule base reload refused, the current rule base keeps serving: %s", exc)
+            return
+        if self.rules is not None and rules.content_hash == self.rules.content_hash:
+            log.info("rule base reloaded: unchanged (%s)", rules.content_hash)
+            return
+        try:
+            fresh = self._start_generation(rules)
         except StartFailure as exc:
             log.error("rule base reload refused, the current rule base keeps serving: %s", exc)
             return
         old, self.workers = self.workers, fresh
         self._terminate(old, self.config.grace_seconds)
-        log.info("rule base reloaded: generation %d serving", self.generation)
+        log.info(
+            "rule base reloaded: generation %d serving %s %s",
+            self.generation,
+            rules.version,
+            rules.content_hash,
+        )
 
     def run(self) -> int:
+        try:
+            rules = pin(self.config.rules_dir)
+            if self.config.audit is not None:
+                log.info("%s", prepare_store(self.config.audit))
+        except (CdssError, AuditError) as exc:
+            log.error("cannot start: %s", exc)
+            return 1
         self.port = self._reserve_port()
         try:
-            self.workers = self._start_generation()
+            self.workers = self._start_generation(rules)
         except StartFailure as exc:
             log.error("cannot start: %s", exc)
             return 1
         log.info(
-            "serving on %s:%d with %d worker process(es)",
+            "serving on %s:%d with %d worker process(es), rule base %s %s",
             self.config.bind,
             self.port,
             len(self.workers),
+            rules.version,
+            rules.content_hash,
         )
         if self.port_file is not None:
             self.port_file.write_text(f"{self.port}\n")
         signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
         previous = {s: signal.signal(s, self._on_signal) for s in signals}
         try:
-            while not self._stop.wait(POLL_SECONDS):
+            while not self._stop.is_set():
+                self._watch(POLL_SECONDS)
                 if self._reload.is_set():
                     self._reload.clear()
                     self._reload_rules()
@@ -218,6 +317,12 @@ class Supervisor:
                 self._socket.close()
         log.info("stopped")
         return 0
+
+
+def _feed(stream: IO[bytes], payload: bytes) -> None:
+    """Write a worker's pinned rule base on its stdin (a thread: the pipe holds 64 KiB)."""
+    with contextlib.suppress(OSError), stream:
+        stream.write(payload)
 
 
 def serve(config: ServerConfig, port_file: Path | None = None) -> int:

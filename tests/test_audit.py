@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import copy
-import os
 import shutil
-import signal
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from cdss.audit import AuditError, AuditStore
 from cdss.cli import main
 from cdss.config import ServerConfig
 from cdss.server import RunningServer, build_server
+from tests.audit_load import acknowledged_until_killed, kill_all
 from tests.conftest import PERONEAL_CASE, ROOT, evaluate_request
 from tests.serving import server_process
 
@@ -105,7 +102,7 @@ def test_no_answer_without_an_audit_record(
 ) -> None:
     running, _ = audited
 
-    def failing(self: AuditStore, **kwargs: object) -> int:
+    def failing(self: AuditStore, entry: object) -> int:
         raise AuditError("disk full")
 
     monkeypatch.setattr(AuditStore, "record", failing)
@@ -118,37 +115,11 @@ def test_no_answer_without_an_audit_record(
 @pytest.mark.slow
 def test_killing_the_server_loses_no_acknowledged_record(tmp_path: Path) -> None:
     db = tmp_path / "audit.db"
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
     with server_process("--audit-db", str(db), workers=2) as server:
-
-        def client(n: int) -> None:
-            with grpc.insecure_channel(server.address) as channel:
-                stub = Stub(channel)
-                i = 0
-                while not stop.is_set():
-                    data = copy.deepcopy(PERONEAL_CASE)
-                    data["case_id"] = f"kill-{n}-{i}"
-                    try:
-                        stub.Evaluate(evaluate_request(data), timeout=5)
-                        with lock:
-                            acknowledged.append(data["case_id"])
-                    except grpc.RpcError:
-                        pass
-                    i += 1
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 30
-        while len(acknowledged) < 100 and time.monotonic() < deadline:
-            time.sleep(0.1)  # load well under way (slow machines need longer)
-        for pid in [*server.workers(), server.process.pid]:  # the whole tree, mid-load, no warning
-            os.kill(pid, signal.SIGKILL)
-        stop.set()
-        for t in threads:
-            t.join(30)
+        # the whole tree, mid-load, no warning
+        acknowledged = acknowledged_until_killed(
+            [server.address], lambda: kill_all([*server.workers(), server.process.pid])
+        )
         server.process.wait(10)
     store = AuditStore(db)
     try:
@@ -165,3 +136,62 @@ def test_audit_commands_fail_clearly_without_a_store(
 ) -> None:
     assert main(["audit", "list", "--db", str(tmp_path / "none.db")]) == 1
     assert "no audit store" in capsys.readouterr().err
+
+
+# ---- issue 14: the store is created once, with a schema version and migrations
+def test_serve_creates_the_store_once_with_its_schema_version(tmp_path: Path) -> None:
+    from cdss.audit import SCHEMA_VERSION
+
+    db = tmp_path / "new" / "audit.db"
+    with server_process("--audit-db", str(db), workers=2) as server:
+        log = server.log()
+        with sqlite3.connect(db) as con:
+            assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert f"at schema version {SCHEMA_VERSION}" in log
+    assert log.index("at schema version") < log.index("serving on")
+
+
+def test_an_older_store_is_migrated_and_keeps_its_records(tmp_path: Path) -> None:
+    from cdss.audit import EVALUATE, SCHEMA_V1, SCHEMA_VERSION
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as con:  # a store written before schema versions
+        con.executescript(SCHEMA_V1)
+        con.execute("INSERT INTO rulebases VALUES ('sha256:x', '1', '{}')")
+        con.execute(
+            "INSERT INTO evaluations (recorded_at, caller, case_id, case_sha256, status,"
+            " request, response, ruleset_version, ruleset_hash, duration_ms, server)"
+            " VALUES ('t', 'c', 'old-case', 'h', 'OK', x'', NULL, '1', 'sha256:x', 1.0, 's')"
+        )
+    store = AuditStore(db)
+    try:
+        (old,) = store.latest(5)
+    finally:
+        store.close()
+    assert old.case_id == "old-case" and old.method == EVALUATE
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_store_from_a_newer_server_is_refused(tmp_path: Path) -> None:
+    from cdss.audit import migrate
+
+    db = tmp_path / "newer.db"
+    migrate(db)
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA user_version = 99")
+    with pytest.raises(AuditError, match="schema version 99"):
+        migrate(db)
+
+
+def test_many_processes_creating_one_store_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "race.db"
+    code = (
+        "from pathlib import Path; from cdss.audit import AuditStore;"
+        f" AuditStore(Path({str(db)!r})).close()"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT) for _ in range(8)]
+    assert [p.wait(60) for p in procs] == [0] * 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import threading
@@ -175,3 +176,107 @@ def test_reload_under_load_drops_no_call(tmp_path: Path) -> None:
     refused = outcomes["CANCELLED"] + outcomes["UNAVAILABLE"]
     assert set(outcomes) <= {"ok", "CANCELLED", "UNAVAILABLE"}, outcomes
     assert refused <= max(2, outcomes["ok"] // 200), outcomes
+
+
+# ---- issue 14: one pinned rule base per supervisor, reload by SIGHUP or ReloadRules, watchdog
+def served_hashes(server: ServerProcess, connections: int = 16) -> set[str]:
+    """The rule base hash each of `connections` fresh connections is served (spread by the
+    kernel over the workers)."""
+    hashes = set()
+    for _ in range(connections):
+        options = [("grpc.use_local_subchannel_pool", 1)]
+        with grpc.insecure_channel(server.address, options=options) as channel:
+            stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
+            reply = stub.GetRuleBase(foot_drop_service_pb2.GetRuleBaseRequest(), timeout=10)
+            hashes.add(reply.ruleset_version.content_hash)
+    return hashes
+
+
+def wait_for_log(server: ServerProcess, pattern: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, server.log()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert re.search(pattern, server.log()), server.log()[-3000:]
+
+
+def replace_one(server: ServerProcess, sig: int = signal.SIGKILL) -> list[int]:
+    """Kill (or freeze) a worker and wait until its replacement is ready."""
+    before = server.wait_for_workers(2)
+    os.kill(before[0], sig)
+    after = server.wait_for_workers(2, exclude={before[0]})
+    for pid in set(after) - set(before):
+        wait_for_log(server, rf"cdss\.server\[{pid}\] serving")  # listening
+    return after
+
+
+def test_a_replacement_serves_the_pinned_rule_base_not_the_edited_files(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with server_process("--rules-dir", str(rules), workers=2) as server:
+        first = served_hashes(server)
+        retitle(rules / "10-findings.yaml")  # edited, no SIGHUP
+        replace_one(server)
+        assert served_hashes(server) == first
+        # and a rule base made invalid on disk does not stop a replacement either
+        (rules / "10-findings.yaml").write_text("rules: [\n")
+        replace_one(server)
+        assert served_hashes(server) == first
+    assert "replacement worker failed" not in server.log()
+
+
+def test_a_reload_and_a_crash_together_leave_one_rule_base(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with server_process("--rules-dir", str(rules), workers=2) as server:
+        (first,) = served_hashes(server)
+        retitle(rules / "10-findings.yaml")
+        old = server.wait_for_workers(2)
+        server.process.send_signal(signal.SIGHUP)
+        os.kill(old[0], signal.SIGKILL)  # a crash while the reload is under way
+        reload(server, "rule base reloaded")
+        server.wait_for_workers(2, exclude=set(old))
+        after = served_hashes(server)
+        # the files change again without a reload, and a worker crashes: its replacement
+        # serves the reloaded rules, not the files
+        (rules / "10-findings.yaml").write_text(
+            (rules / "10-findings.yaml").read_text().replace("at the bedside", "on the ward", 1)
+        )
+        replace_one(server)
+        assert served_hashes(server) == after
+    assert len(after) == 1 and after != {first}
+
+
+def test_reload_rules_needs_its_own_grant(tmp_path: Path) -> None:
+    from google.protobuf import empty_pb2, struct_pb2
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    tokens = tmp_path / "tokens"
+    tokens.write_text("clinic clinic-token-0123456789\nops ops-token-0123456789 ReloadRules\n")
+    with server_process("--rules-dir", str(rules), "--tokens-file", str(tokens)) as server:
+        with grpc.insecure_channel(server.address) as channel:
+            reload_rules = channel.unary_unary(
+                "/cdss.admin.v1.Admin/ReloadRules",
+                request_serializer=empty_pb2.Empty.SerializeToString,
+                response_deserializer=struct_pb2.Struct.FromString,
+            )
+            clinic = (("authorization", "Bearer clinic-token-0123456789"),)
+            with pytest.raises(grpc.RpcError) as info:
+                reload_rules(empty_pb2.Empty(), timeout=10, metadata=clinic)
+            assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+            retitle(rules / "10-findings.yaml")
+            ops = (("authorization", "Bearer ops-token-0123456789"),)
+            reply = reload_rules(empty_pb2.Empty(), timeout=10, metadata=ops)
+            assert reply["requested"]
+        reload(server, "rule base reloaded: generation 2")
+    assert "rule base reloaded: generation 2" in server.log()
+
+
+def test_a_frozen_worker_is_killed_and_replaced(tmp_path: Path) -> None:
+    with server_process("--watchdog", "2", workers=2) as server:
+        before = server.wait_for_workers(2)
+        after = replace_one(server, signal.SIGSTOP)
+        assert served_hashes(server, 8)
+    assert before[0] not in after
+    assert f"worker {before[0]} (slot " in server.log()
+    assert "unresponsive: no heartbeat" in server.log()

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import itertools
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -839,3 +840,11 @@ def content_hash(texts: dict[str, str]) -> str:
 def load_rulebase(directory: Path) -> RuleBase:
     """Load and validate the rule base in directory; raises RuleBaseError listing all problems."""
     return RuleBaseLoader(directory).load()
+
+
+def load_rulebase_texts(texts: dict[str, str]) -> RuleBase:
+    """The same, from file contents {name: text} (a pinned or an audited rule base)."""
+    with tempfile.TemporaryDirectory(prefix="cdss-rules-") as tmp:
+        for name, text in texts.items():
+            (Path(tmp) / Path(name).name).write_text(text, encoding="utf-8")
+        return load_rulebase(Path(tmp))
