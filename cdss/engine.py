@@ -115,9 +115,7 @@ class Engine:
                 for i, p in enumerate(props):
                     for name in self._fire(handle, stratum, p):
                         fired.append(Firing(stratum.index, self.compiled.by_name[name], i))
-                fired.sort(
-                    key=lambda f: (int(f.rule.name[1:].rstrip("m")), f.rule.mirrored, f.unit)
-                )
+                fired.sort(key=lambda f: (f.rule.index, f.rule.mirrored, f.unit))
                 for f in fired:
                     for prop in f.rule.finding_props:
                         props[f.unit][prop] = True

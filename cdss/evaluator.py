@@ -10,12 +10,11 @@ from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
 from cdss.next_questions import NextQuestions
+from cdss.paths import DEFAULT_RULES_DIR
 from cdss.reasoning import Reasoner
 from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
 from cdss.rulebase.loader import load_rulebase
 from cdss.validation import validate
-
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
 class Evaluator:

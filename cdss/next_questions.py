@@ -26,13 +26,12 @@ from cdss.certainty import CauseScore
 from cdss.decision import InformationRequest
 from cdss.engine import Engine, Firing
 from cdss.flatten import Unit, build_units
-from cdss.reasoning import Reasoner, cause_label
-from cdss.rulebase.catalogue import words
+from cdss.names import cause_label, legs_label, words
+from cdss.reasoning import Reasoner
 from cdss.vocabulary import Leg, Plantar, Reflex, SensoryRegion, Tone, Urgency
 from cdss.whatif import WhatIf, changed_props, fired_by_unit
 
 MAX_WHAT_IFS = 40  # what-if evaluations per case, at most
-LEGS = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
 
 _PROBES_BY_TYPE: dict[Any, list[Any]] = {
     Reflex: [Reflex.REFLEX_REDUCED, Reflex.REFLEX_NORMAL, Reflex.REFLEX_BRISK],
@@ -190,7 +189,7 @@ class NextQuestions:
                 if mean > best[0]:
                     label = " and ".join(f.partition(".")[2].replace("_", " ") for f in fields)
                     if fields[0].startswith("A.") and legs:
-                        label += f" ({'/'.join(LEGS[leg] for leg in legs)} leg)"
+                        label += f" ({legs_label(legs)} leg)"
                     name = fields[0].partition(".")[2]
                     text = f"{label}: " + "; ".join(
                         f"{value_words(name, v)} → {lead}" for v, _, lead in results

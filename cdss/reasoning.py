@@ -8,7 +8,6 @@ and writes the explanations from the rules' titles and the facts they matched.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +29,9 @@ from cdss.decision import (
 )
 from cdss.engine import Firing
 from cdss.flatten import Unit
+from cdss.names import LEG_NAME, cause_label, trace_name
 from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
-from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
     AlertConclusion,
     Finding,
@@ -41,6 +40,7 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
+from cdss.rulebase.refs import close_call_property
 from cdss.vocabulary import (
     CAUSE_GROUP,
     URGENCY_ORDER,
@@ -52,18 +52,12 @@ from cdss.vocabulary import (
 )
 
 TOP = 3  # causes "at the top" of the differential; the others get a why-not
-LEG_NAME = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
-OTHER_LEG = {Leg.LEG_LEFT: Leg.LEG_RIGHT, Leg.LEG_RIGHT: Leg.LEG_LEFT}
 KEY_FACTS = (
     ("presentation.onset", "Onset (sudden, acute, subacute, gradual)"),
     ("presentation.days_since_onset", "Days since onset"),
     ("patient.age_years", "Age"),
     ("presentation.course", "Course"),
 )
-
-
-def cause_label(cause: CauseCategory) -> str:
-    return cause.value.removeprefix("CAUSE_").replace("_", " ").lower().replace("l5 ", "L5 ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +125,7 @@ class _Context:
         for leaf in self.matched(firing):
             if not leaf.holds(props):
                 continue  # matched by an absence ("not ..."): shown in the trace only
-            is_finding = leaf.op == "has" and leaf.name.startswith(("F_", "O.F_"))
-            if not is_finding:
+            if not leaf.ref.is_finding:
                 out.append(_fact_value(leaf, props, leg))
                 continue
             source = self.concluded_by.get((firing.unit, leaf.prop))
@@ -151,31 +144,18 @@ class _Context:
         return self.leg(firing) if self.leg_specific[firing.rule.name] else None
 
 
-@functools.lru_cache(maxsize=4096)
-def _display_name(name: str, leg: Leg | None) -> str:
-    if name.startswith(("A.", "O.")) and leg is not None:
-        side = leg if name.startswith("A.") else OTHER_LEG[leg]
-        rest = name[2:]
-        if rest.startswith("F_"):
-            return f"finding {rest} ({LEG_NAME[side]} leg)"
-        return f"exam.{LEG_NAME[side]}.{rest}"
-    if name.startswith("F_"):
-        return f"finding {name}" + (f" ({LEG_NAME[leg]} leg)" if leg is not None else "")
-    return name
-
-
 def _fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
-    name = _display_name(leaf.name, leg)
+    name = trace_name(leaf.ref, leg)
     value = props.get(leaf.prop)
-    if leaf.name.startswith("cause "):
+    if leaf.ref.tests_causes:
         return FactValue(name, _show(value) if leaf.op != "has" else ("yes" if value else "no"))
-    if leaf.op == "has" and not leaf.name.startswith(("F_", "O.F_")):
+    if leaf.ref.is_finding:
+        return FactValue(name, "present" if value else "absent")
+    if leaf.op == "has":
         text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
         return FactValue(name, text)
-    if leaf.op == "has":
-        return FactValue(name, "present" if value else "absent")
-    if leaf.other_prop:
-        other = _display_name(leaf.other_name, leg)
+    if leaf.other is not None:
+        other = trace_name(leaf.other, leg)
         return FactValue(name, f"{_show(value)} (vs {other} = {_show(props.get(leaf.other_prop))})")
     return FactValue(name, _show(value))
 
@@ -210,7 +190,7 @@ class Reasoner:
         # text that depends only on the rule: built once, at start-up
         self._trace_text = {name: _trace_text(rule) for name, rule in compiled.by_name.items()}
         self.leg_specific = {
-            name: any(leaf.name.startswith(("A.", "O.", "F_")) for leaf in rule.condition.leaves())
+            name: any(leaf.ref.leg is not None for leaf in rule.condition.leaves())
             for name, rule in compiled.by_name.items()
         }
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from google.protobuf import json_format
 
 from cdss._proto import foot_drop_service_pb2
+from cdss.answer import answer
 from cdss.audit import AuditRecord, AuditStore
 from cdss.config import MAX_CASE_BYTES
 from cdss.errors import CdssError
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import status_code
-from cdss.servicer import answer
 
 
 @dataclass(frozen=True, slots=True)

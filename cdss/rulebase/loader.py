@@ -42,6 +42,18 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
+from cdss.rulebase.refs import (
+    LegRef,
+    Ref,
+    RefKind,
+    cause_property,
+    cause_ref,
+    close_call_property,
+    close_call_ref,
+    fact_ref,
+    finding_ref,
+    is_other_leg,
+)
 from cdss.vocabulary import (
     AlertKind,
     CauseCategory,
@@ -358,17 +370,17 @@ class RuleBaseLoader:
     def _check_rule(self, ctx: _Context, rule: Rule) -> None:
         leaves = list(rule.when.leaves())
         if rule.mirror:
-            if any(not isinstance(c, Finding) or c.name.startswith("O.") for c in rule.then):
+            if any(not isinstance(c, Finding) or is_other_leg(c.name) for c in rule.then):
                 ctx.problem("a mirror rule may conclude only affected-leg findings")
-            if any(leaf.name.startswith(("O.", "F_", "cause ")) for leaf in leaves):
+            if any(_not_mirrorable(leaf.ref) for leaf in leaves):
                 ctx.problem("a mirror rule may test only case facts and the affected leg (A.)")
         for c in rule.then:
-            if isinstance(c, Finding) and c.name.startswith("O."):
+            if isinstance(c, Finding) and is_other_leg(c.name):
                 ctx.problem(f"{c.name}: other-leg findings come from 'mirror: true' rules")
-        tests_result = any(leaf.name.startswith("results.") for leaf in leaves)
+        tests_result = any(leaf.ref.section == "results" for leaf in leaves)
         if any(c.basis == "result" for c in rule.evidence) and not tests_result:
             ctx.problem("basis 'result' needs a condition on a results.* fact")
-        uses_cause = any(leaf.name.startswith("cause ") for leaf in leaves)
+        uses_cause = any(leaf.ref.tests_causes for leaf in leaves)
         if uses_cause and any(isinstance(c, Evidence | Finding) for c in rule.then):
             ctx.problem(
                 "a rule that tests a cause's certainty may not conclude findings or evidence"
@@ -484,7 +496,7 @@ class RuleBaseLoader:
         if op == "known":
             if not isinstance(value, bool):
                 ctx.problem(f"known must be true or false, not {value!r}")
-            return Leaf(name, fact.prop, "known", bool(value))
+            return Leaf(fact_ref(name), fact.prop, "known", bool(value))
         if op.endswith("_fact"):
             other = self.facts.get(value)
             if other is None or other.kind not in ("int", "float"):
@@ -492,7 +504,7 @@ class RuleBaseLoader:
                     f"{op} needs a numeric fact, not {value!r}", _suggest(value, self.facts)
                 )
                 return None
-            return Leaf(name, fact.prop, op, None, other.name, other.prop)
+            return Leaf(fact_ref(name), fact.prop, op, None, fact_ref(other.name), other.prop)
         if fact.kind == "set":
             members = value if op == "has_any" else [value]
             if not isinstance(members, list) or not members:
@@ -500,8 +512,9 @@ class RuleBaseLoader:
                 return None
             assert fact.enum is not None
             checked = self._enums(ctx, fact.enum, members, f"value of {name}")
+            ref = fact_ref(name)
             leaves = [
-                Leaf(name, member_property(fact.prop, m.value), "has", m.value) for m in checked
+                Leaf(ref, member_property(fact.prop, m.value), "has", m.value) for m in checked
             ]
             if len(leaves) != len(members):
                 return None
@@ -516,13 +529,13 @@ class RuleBaseLoader:
             if len(checked) != len(values):
                 return None
             if op == "in":
-                return Leaf(name, fact.prop, "in", tuple(v.value for v in checked))
-            return Leaf(name, fact.prop, "eq", checked[0].value)
+                return Leaf(fact_ref(name), fact.prop, "in", tuple(v.value for v in checked))
+            return Leaf(fact_ref(name), fact.prop, "eq", checked[0].value)
         if fact.kind == "bool":
             if not isinstance(value, bool):
                 ctx.problem(f"{name} is yes/no: 'is' takes true or false, not {value!r}")
                 return None
-            return Leaf(name, fact.prop, "is", value)
+            return Leaf(fact_ref(name), fact.prop, "is", value)
         numbers = value if op == "in" else [value]
         if not isinstance(numbers, list) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in numbers
@@ -532,8 +545,8 @@ class RuleBaseLoader:
         if fact.unit.startswith("MRC") and not all(0 <= v <= 5 for v in numbers):
             ctx.problem(f"{name} is an MRC grade 0-5; {value!r} is out of range")
         if op == "in":
-            return Leaf(name, fact.prop, "in", tuple(numbers))
-        return Leaf(name, fact.prop, op, value)
+            return Leaf(fact_ref(name), fact.prop, "in", tuple(numbers))
+        return Leaf(fact_ref(name), fact.prop, op, value)
 
     def _finding(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         self._check_keys(ctx, node, {"finding"}, {"finding"})
@@ -542,7 +555,7 @@ class RuleBaseLoader:
             ctx.problem(f"finding names look like F_UMN or O.F_UMN, not {name!r}")
             return None
         self.finding_refs.append((ctx, name))
-        return Leaf(name, property_name(name), "has", True)
+        return Leaf(finding_ref(name), property_name(name), "has", True)
 
     def _cause(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         self._check_keys(ctx, node, {"cause", "at_least", "top"}, {"cause"})
@@ -559,15 +572,14 @@ class RuleBaseLoader:
                     f"at_least must be likely, possible or a number in (0, 1], not {level!r}"
                 )
                 return None
-            tests.append(
-                Leaf(f"cause {cause.value} certainty", f"c_{cause.value}", "ge", float(level))
-            )
+            prop = cause_property(cause, "certainty")
+            tests.append(Leaf(cause_ref(cause, "certainty"), prop, "ge", float(level)))
         if "top" in node:
             top = node["top"]
             if not isinstance(top, int) or top < 1:
                 ctx.problem(f"top must be a rank >= 1, not {top!r}")
                 return None
-            tests.append(Leaf(f"cause {cause.value} rank", f"rank_{cause.value}", "le", top))
+            tests.append(Leaf(cause_ref(cause, "rank"), cause_property(cause, "rank"), "le", top))
         if not tests:
             ctx.problem("a cause condition needs at_least, top or both")
             return None
@@ -582,7 +594,7 @@ class RuleBaseLoader:
             ctx.problem("close_call needs two different causes")
             return None
         prop = close_call_property(pair[0], pair[1])
-        return Leaf(f"cause close call {pair[0].value} vs {pair[1].value}", prop, "has", True)
+        return Leaf(close_call_ref(pair[0], pair[1]), prop, "has", True)
 
     def _drug(self, ctx: _Context, node: dict[str, Any]) -> Condition | None:
         """A drug class taken; optionally started before the onset, all after it, or unknown."""
@@ -599,7 +611,7 @@ class RuleBaseLoader:
 
         def flag(m: str, name: str, value: bool) -> Leaf:
             fact = self.facts[f"medications.{m}.{name}"]
-            return Leaf(fact.name, fact.prop, "is", value)
+            return Leaf(fact_ref(fact.name), fact.prop, "is", value)
 
         listed = f"{name.replace('_', ' ')} ({', '.join(cls.members)})"
         any_taken = AnyOf(tuple(flag(m, "taken", True) for m in cls.members))
@@ -754,24 +766,24 @@ class RuleBaseLoader:
                 )
             seen[r.id] = r
         known = self.declared_findings
-        concluded = {f for f in known if not f.startswith("O.")}
+        concluded = {f for f in known if not is_other_leg(f)}
         for ctx, name in self.finding_refs:
             if name not in known:
                 hint = _suggest(name, known)
-                if name.startswith("O.") and name[2:] in concluded:
+                if is_other_leg(name) and name[2:] in concluded:
                     ctx.problem(f"{name}: no 'mirror: true' rule concludes {name[2:]}")
                 else:
                     ctx.problem(f"unknown finding {name!r}: no active rule concludes it", hint)
 
 
-def close_call_property(a: CauseCategory, b: CauseCategory) -> str:
-    """The property set between strata when a and b lead the differential, unresolved."""
-    first, second = sorted((a, b), key=list(CauseCategory).index)
-    return f"close__{first.value}__{second.value}"
+def _not_mirrorable(ref: Ref) -> bool:
+    """A mirror rule swaps the legs of what it tests: it may not test the other leg, a finding
+    or a cause (their mirror is not a fact of the case)."""
+    return ref.leg is LegRef.OTHER or ref.kind not in (RefKind.FACT, RefKind.DRUG)
 
 
 def _unknown(fact: FactType) -> Leaf:
-    return Leaf(fact.name, fact.prop, "known", False)
+    return Leaf(fact_ref(fact.name), fact.prop, "known", False)
 
 
 def _text(value: Any) -> str:
