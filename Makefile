@@ -46,7 +46,7 @@ fmt: $(STAMP) ## fix formatting and import order
 	$(BIN)/ruff check --fix cdss tests scripts
 	$(BIN)/ruff format cdss tests scripts
 
-proto: $(STAMP) ## regenerate cdss/_proto from protos/ (commit the result)
+proto: $(STAMP) ## regenerate cdss/_proto and docs/case-format.md from protos/ (commit the result)
 	$(BIN)/python scripts/gen_protos.py
 
 check-proto: $(STAMP) ## fail if cdss/_proto is stale

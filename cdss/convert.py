@@ -23,7 +23,7 @@ from cdss.decision import (
     FactValue,
     RuleRef,
 )
-from cdss.errors import CaseError, FieldViolation
+from cdss.errors import CaseError, ContractMismatch, FieldViolation
 from cdss.vocabulary import Leg
 
 
@@ -45,6 +45,10 @@ def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
     if plan is not None:
         return plan
     hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unread = [f.name for f in descriptor.fields if f.name not in known]
+    if unread:  # the facts are generated from the .proto: they are stale (run `make proto`)
+        raise ContractMismatch(f"{descriptor.full_name}: no fact reads {', '.join(unread)}")
     plan = {}
     for f in dataclasses.fields(cls):
         field = descriptor.fields_by_name[f.name]
@@ -83,9 +87,7 @@ def _read(cls: type, msg: Message, path: str, out: list[FieldViolation]) -> Any:
     kwargs: dict[str, Any] = {}
     for field, value in msg.ListFields():
         name = field.name
-        step = plan.get(name)
-        if step is None:  # pragma: no cover - a field added to the .proto but not to facts
-            continue
+        step = plan[name]
         here = f"{path}.{name}" if path else name
         if step.kind == "scalar":
             kwargs[name] = value

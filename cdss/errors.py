@@ -58,6 +58,11 @@ class EngineFailure(CdssError):
     """durable-rules failed while evaluating a valid case (an internal error, not the input's)."""
 
 
+class ContractMismatch(EngineFailure):
+    """The generated facts do not cover a field of the .proto (they are stale: `make proto`).
+    Raised on the first case, loudly, instead of silently ignoring the field."""
+
+
 class ConfigError(CdssError):
     """The server's configuration cannot be used (e.g. a TLS file missing)."""
 

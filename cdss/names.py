@@ -5,34 +5,14 @@ from __future__ import annotations
 
 import functools
 
+from cdss import case_fields
 from cdss.rulebase.refs import LegRef, Ref, RefKind
 from cdss.vocabulary import CauseCategory, Leg
 
 LEG_NAME = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
 OTHER_LEG = {Leg.LEG_LEFT: Leg.LEG_RIGHT, Leg.LEG_RIGHT: Leg.LEG_LEFT}
 SECTIONS = {"A": "affected leg", "O": "other leg", "general": "general examination"}
-PREFIXES = (
-    "PLANTAR_",
-    "REFLEX_",
-    "TONE_",
-    "SENSORY_REGION_",
-    "ONSET_",
-    "COURSE_",
-    "PAIN_SITE_",
-    "PAIN_",
-    "SIDE_",
-    "SEX_",
-    "EMG_PATTERN_",
-    "LUMBAR_MRI_",
-    "BRAIN_MRI_",
-    "CORD_MRI_",
-    "KNEE_IMAGING_",
-    "CAUSE_",
-    "URGENCY_",
-    "TEST_",
-    "TREATMENT_",
-    "ALERT_KIND_",
-)
+PREFIXES = case_fields.value_prefixes()  # the prefixes a readable value drops
 DRUG_FIELDS = {
     "taken": "taking {drug}",
     "days_since_start": "days since {drug} was started",

@@ -21,47 +21,47 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from cdss import facts
+from cdss import case_fields, facts, vocabulary
 from cdss.decision import InformationRequest
 from cdss.engine import Engine, Firing
 from cdss.flatten import Unit, build_units
 from cdss.names import cause_label, legs_label, words
+from cdss.rulebase.refs import LegRef, fact_ref
 from cdss.scoring import Scores, Scoring
-from cdss.vocabulary import Leg, Plantar, Reflex, SensoryRegion, Tone, Urgency
+from cdss.vocabulary import Leg, Urgency
 from cdss.whatif import WhatIf, changed_props, fired_by_unit
 
 MAX_WHAT_IFS = 40  # what-if evaluations per case, at most
 
-_PROBES_BY_TYPE: dict[Any, list[Any]] = {
-    Reflex: [Reflex.REFLEX_REDUCED, Reflex.REFLEX_NORMAL, Reflex.REFLEX_BRISK],
-    Plantar: [Plantar.PLANTAR_FLEXOR, Plantar.PLANTAR_EXTENSOR],
-    Tone: [Tone.TONE_NORMAL, Tone.TONE_SPASTIC],
+# The sections whose fields are bedside questions, and the case message each one reads.
+_PROBED_SECTIONS = {
+    "A": "LimbExam",
+    "O": "LimbExam",
+    "history": "History",
+    "general": "GeneralExam",
 }
-_SENSORY_PROBES = [
-    frozenset({SensoryRegion.SENSORY_REGION_NONE}),
-    frozenset({SensoryRegion.SENSORY_REGION_DORSUM_FOOT_LATERAL_LEG}),
-    frozenset({SensoryRegion.SENSORY_REGION_SOLE}),
-    frozenset({SensoryRegion.SENSORY_REGION_STOCKING}),
-]
 
 
 def probe_values(section: str, name: str) -> list[Any]:
-    """Representative values of one case field (empty when it is not a bedside question)."""
-    cls = {"A": facts.LimbExam, "O": facts.LimbExam, "history": facts.History,
-           "general": facts.GeneralExam}.get(section)  # fmt: skip
-    if cls is None or name not in {f.name for f in dataclasses.fields(cls)}:
+    """Representative values of one case field (empty when it is not a bedside question):
+    weak and normal for an MRC grade, yes and no, and for an enum the values its declaration
+    marks as probes (each alone, for a set such as the regions of sensory loss)."""
+    message = _PROBED_SECTIONS.get(section)
+    if message is None:
         return []
-    if name in facts.MRC_FIELDS:
+    declared = {f.name: f for f in case_fields.fields_of(case_fields.message_named(message))}
+    field = declared.get(name)
+    if field is None:
+        return []
+    if field.mrc_grade:
         return [3, 5]
-    if name == "sensory_loss":
-        return list(_SENSORY_PROBES)
-    hint = {f.name: f.type for f in dataclasses.fields(cls)}[name]
-    for enum, values in _PROBES_BY_TYPE.items():
-        if enum.__name__ in str(hint):
-            return list(values)
-    if "bool" in str(hint):
+    if field.kind == "bool":
         return [True, False]
-    return []
+    if field.enum is None:
+        return []
+    enum = getattr(vocabulary, field.enum.name)
+    members = [enum(n) for n in case_fields.probe_names(field.enum)]
+    return [frozenset({m}) for m in members] if field.kind == "set" else members
 
 
 def value_words(name: str, value: Any) -> str:
@@ -179,7 +179,7 @@ class NextQuestions:
                 mean = sum(r[1] for r in results) / len(results)
                 if mean > best[0]:
                     label = " and ".join(f.partition(".")[2].replace("_", " ") for f in fields)
-                    if fields[0].startswith("A.") and legs:
+                    if fact_ref(fields[0]).leg is LegRef.AFFECTED and legs:
                         label += f" ({legs_label(legs)} leg)"
                     name = fields[0].partition(".")[2]
                     text = f"{label}: " + "; ".join(

@@ -1,48 +1,64 @@
 """Check that a case is possible before it reaches the engine.
 
 Missing information is never an error here (absent = unknown). Impossible values are: every
-offending field is listed in one CaseError, by its path in the case format.
+offending field is listed in one CaseError, by its path in the case format. The possible
+range of each number is declared with the field in the .proto (cdss/case_fields.py); the
+checks that relate two fields (onset against age, hours against days) are written here.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from cdss import case_fields
 from cdss.errors import CaseError, FieldViolation
-from cdss.facts import MRC_FIELDS, Case, LimbExam
+from cdss.facts import Case, LimbExam
 from cdss.vocabulary import SensoryRegion
 
 MAX_CASE_ID = 128
 MAX_MEDICATIONS = 64
 MAX_DRUG_NAME = 100
 MAX_DAYS = 120 * 366  # nothing in a case is older than the oldest patient
-RANGES = {  # physiologically possible, deliberately wide: anything outside is a data error
-    "exam.general.diastolic_bp_mmhg": (0.0, 300.0),
-    "results.hba1c_percent": (2.0, 25.0),
-    "results.ck_u_per_l": (0.0, 1_000_000.0),
-    "results.compartment_pressure_mmhg": (0.0, 300.0),
-}
+HOURS_SLACK = 1.0  # hours_since_onset / 24 and days_since_onset may differ by a day (rounding)
+_CHECKED_HERE = {"presentation.days_since_onset"}  # ranges with a message of their own
 
 
-def _number(out: list[FieldViolation], path: str, value: float | None) -> None:
-    if value is None:
+def _number(out: list[FieldViolation], path: str, field: case_fields.CaseField, value: Any) -> None:
+    low, high = field.low, field.high
+    if value is None or low is None or high is None or path in _CHECKED_HERE:
         return
-    low, high = RANGES[path]
-    if not math.isfinite(value):
+    if field.kind == "float" and not math.isfinite(value):
         out.append(FieldViolation(path, f"must be a finite number, not {value}"))
-    elif not low <= value <= high:
+    elif low <= value <= high:
+        return
+    elif field.mrc_grade:
+        out.append(FieldViolation(path, f"MRC grade must be 0-5, not {value}"))
+    elif field.kind == "int":
+        out.append(FieldViolation(path, f"must be {low:g}-{high:g}, not {value}"))
+    else:
         out.append(
             FieldViolation(path, f"{value:g} is outside the possible range {low:g}-{high:g}")
         )
 
 
+def _ranges(out: list[FieldViolation], obj: Any, path: str) -> None:
+    """Every declared range below one facts object (a message), by the fields' paths."""
+    for field in case_fields.fields_of(case_fields.message_named(type(obj).__name__)):
+        value = getattr(obj, field.name)
+        here = f"{path}.{field.name}" if path else field.name
+        if field.numeric:
+            _number(out, here, field, value)
+        elif field.kind == "message" and value is not None:
+            _ranges(out, value, here)
+        elif field.kind == "messages":
+            for i, item in enumerate(value[:MAX_MEDICATIONS]):
+                _ranges(out, item, f"{here}[{i}]")
+
+
 def _limb(out: list[FieldViolation], path: str, exam: LimbExam | None) -> None:
     if exam is None:
         return
-    for name in MRC_FIELDS:
-        grade = getattr(exam, name)
-        if grade is not None and not 0 <= grade <= 5:
-            out.append(FieldViolation(f"{path}.{name}", f"MRC grade must be 0-5, not {grade}"))
     if SensoryRegion.SENSORY_REGION_NONE in exam.sensory_loss and len(exam.sensory_loss) > 1:
         out.append(
             FieldViolation(
@@ -53,16 +69,8 @@ def _limb(out: list[FieldViolation], path: str, exam: LimbExam | None) -> None:
         )
 
 
-def violations(case: Case) -> list[FieldViolation]:
-    """Every impossible value in the case (empty when the case is possible)."""
-    out: list[FieldViolation] = []
-    if len(case.case_id) > MAX_CASE_ID:
-        out.append(FieldViolation("case_id", f"longer than {MAX_CASE_ID} characters"))
-    if any(not ch.isprintable() for ch in case.case_id):
-        out.append(FieldViolation("case_id", "contains control characters"))
+def _onset(out: list[FieldViolation], case: Case) -> None:
     age = case.patient.age_years
-    if age is not None and not 0 <= age <= 120:
-        out.append(FieldViolation("patient.age_years", f"must be 0-120, not {age}"))
     days = case.presentation.days_since_onset
     if days is not None:
         if days < 0:
@@ -76,6 +84,29 @@ def violations(case: Case) -> list[FieldViolation]:
                     f"{days} days is longer than the patient's life",
                 )
             )
+    hours = case.presentation.hours_since_onset
+    if (
+        hours is not None
+        and days is not None
+        and math.isfinite(hours)
+        and abs(hours / 24 - days) > HOURS_SLACK
+    ):
+        out.append(
+            FieldViolation(
+                "presentation.hours_since_onset",
+                f"{hours:g} hours disagrees with days_since_onset = {days}",
+            )
+        )
+
+
+def violations(case: Case) -> list[FieldViolation]:
+    """Every impossible value in the case (empty when the case is possible)."""
+    out: list[FieldViolation] = []
+    if len(case.case_id) > MAX_CASE_ID:
+        out.append(FieldViolation("case_id", f"longer than {MAX_CASE_ID} characters"))
+    if any(not ch.isprintable() for ch in case.case_id):
+        out.append(FieldViolation("case_id", "contains control characters"))
+    _onset(out, case)
     if len(case.medications) > MAX_MEDICATIONS:
         out.append(FieldViolation("medications", f"more than {MAX_MEDICATIONS} entries"))
     for i, med in enumerate(case.medications[:MAX_MEDICATIONS]):
@@ -88,17 +119,9 @@ def violations(case: Case) -> list[FieldViolation]:
                     f"{path}.name", "must be a generic drug name (printable, ≤ 100 characters)"
                 )
             )
-        start = med.days_since_start
-        if start is not None and not 0 <= start <= MAX_DAYS:
-            out.append(
-                FieldViolation(f"{path}.days_since_start", f"must be 0-{MAX_DAYS}, not {start}")
-            )
     _limb(out, "exam.left", case.exam.left)
     _limb(out, "exam.right", case.exam.right)
-    _number(out, "exam.general.diastolic_bp_mmhg", case.exam.general.diastolic_bp_mmhg)
-    _number(out, "results.hba1c_percent", case.results.hba1c_percent)
-    _number(out, "results.ck_u_per_l", case.results.ck_u_per_l)
-    _number(out, "results.compartment_pressure_mmhg", case.results.compartment_pressure_mmhg)
+    _ranges(out, case, "")
     return out
 
 

@@ -9,23 +9,31 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cdss import facts
-from cdss.facts import MRC_FIELDS
+from cdss import case_fields, facts
 from cdss.vocabulary import SensoryRegion
 
-DRUGS = ["vincristine", "paclitaxel", "cisplatin", "interferon beta-1b", "metformin", "alemtuzumab"]
-NUMBER_RANGES = {
-    "age_years": (0, 120),
-    "days_since_onset": (0, 4000),
-    "diastolic_bp_mmhg": (30.0, 130.0),
-    "hba1c_percent": (4.0, 14.0),
-    "ck_u_per_l": (20.0, 20000.0),
-    "compartment_pressure_mmhg": (0.0, 90.0),
-}
+DRUGS = [
+    "vincristine",
+    "paclitaxel",
+    "cisplatin",
+    "interferon beta-1b",
+    "metformin",
+    "alemtuzumab",
+    "warfarin",
+    "clopidogrel",
+]
 
 
-def _value(name: str, annotation: Any, wild: bool = False) -> st.SearchStrategy[Any]:
-    """A field's values: possible ones, or (wild) any value of its type."""
+def _range(cls: type, name: str) -> tuple[float, float]:
+    """The possible range declared with the field in the .proto."""
+    declared = case_fields.field_of(case_fields.message_named(cls.__name__), name)
+    assert declared.low is not None and declared.high is not None, f"{name}: no declared range"
+    return declared.low, declared.high
+
+
+def _value(cls: type, name: str, annotation: Any, wild: bool = False) -> st.SearchStrategy[Any]:
+    """A field's values: possible ones (within its declared range), or (wild) any value of its
+    type."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if typing.get_origin(annotation) is frozenset:
         (member,) = typing.get_args(annotation)
@@ -36,12 +44,12 @@ def _value(name: str, annotation: Any, wild: bool = False) -> st.SearchStrategy[
     elif inner is int and wild:
         values = st.integers(-(2**31), 2**31 - 1) | st.integers(-2, 130)
     elif inner is int:
-        low, high = (0, 5) if name in MRC_FIELDS else NUMBER_RANGES.get(name, (0, 400))
+        low, high = _range(cls, name)
         values = st.integers(int(low), int(high))
     elif inner is float and wild:
         values = st.floats() | st.floats(-5, 400)
     elif inner is float:
-        low, high = NUMBER_RANGES[name]
+        low, high = _range(cls, name)
         values = st.floats(low, high, allow_nan=False)
     elif isinstance(inner, type) and issubclass(inner, StrEnum):
         values = st.sampled_from(list(inner))
@@ -53,7 +61,7 @@ def _value(name: str, annotation: Any, wild: bool = False) -> st.SearchStrategy[
 def dataclass_strategy(cls: type) -> st.SearchStrategy[Any]:
     hints = typing.get_type_hints(cls)
     return st.builds(
-        cls, **{f.name: _value(f.name, hints[f.name]) for f in dataclasses.fields(cls)}
+        cls, **{f.name: _value(cls, f.name, hints[f.name]) for f in dataclasses.fields(cls)}
     )
 
 
@@ -81,6 +89,9 @@ def cases(draw: st.DrawFn) -> facts.Case:
             presentation,
             days_since_onset=min(presentation.days_since_onset, patient.age_years * 365),
         )
+    hours, days = presentation.hours_since_onset, presentation.days_since_onset
+    if hours is not None and days is not None:  # the two must agree (within a day)
+        presentation = dataclasses.replace(presentation, hours_since_onset=days * 24 + hours % 24)
     return facts.Case(
         case_id=draw(st.from_regex(r"[a-z0-9-]{0,12}", fullmatch=True)),
         patient=patient,
@@ -98,7 +109,8 @@ def wild_dataclass(cls: type) -> st.SearchStrategy[Any]:
     """Any value of each field's type, possible or not (for fuzzing the validator)."""
     hints = typing.get_type_hints(cls)
     return st.builds(
-        cls, **{f.name: _value(f.name, hints[f.name], wild=True) for f in dataclasses.fields(cls)}
+        cls,
+        **{f.name: _value(cls, f.name, hints[f.name], wild=True) for f in dataclasses.fields(cls)},
     )
 
 

@@ -6,6 +6,8 @@ import importlib
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -14,7 +16,10 @@ import gen_protos
 
 def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
     fresh = tmp_path / "_proto"
-    gen_protos.generate(fresh)
+    docs = tmp_path / "case-format.md"
+    gen_protos.generate(fresh, docs)
+    committed_docs = (ROOT / "docs" / "case-format.md").read_text()
+    assert docs.read_text() == committed_docs, "docs/case-format.md is stale: run `make proto`"
     committed = ROOT / "cdss" / "_proto"
     fresh_files = {p.name: p.read_text() for p in fresh.iterdir() if p.is_file()}
     committed_files = {p.name: p.read_text() for p in committed.iterdir() if p.is_file()}
@@ -26,3 +31,42 @@ def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
 def test_every_generated_module_imports() -> None:
     for path in (ROOT / "cdss" / "_proto").glob("*.py"):
         importlib.import_module(f"cdss._proto.{path.stem}")
+
+
+def test_conversion_refuses_a_field_the_facts_do_not_read() -> None:
+    """A field added to the .proto but missing from the facts fails loudly, never silently."""
+    from dataclasses import dataclass
+
+    from cdss import convert
+    from cdss._proto import case_pb2
+    from cdss.errors import ContractMismatch
+
+    @dataclass(frozen=True)
+    class PatientWithoutSex:
+        age_years: int | None = None
+
+    with pytest.raises(ContractMismatch, match=r"cdss\.v1\.Patient: no fact reads sex"):
+        convert._plan(PatientWithoutSex, case_pb2.Patient.DESCRIPTOR)
+
+
+def test_every_declared_field_is_a_fact() -> None:
+    """The proto, the generated facts and the fact catalogue agree, field by field."""
+    from cdss import case_fields, facts
+    from cdss.rulebase.fact_types import base_fact_types
+
+    catalogue = base_fact_types()
+    sections = {
+        "patient": "Patient",
+        "presentation": "Presentation",
+        "history": "History",
+        "general": "GeneralExam",
+        "results": "Results",
+        "A": "LimbExam",
+        "O": "LimbExam",
+    }
+    for prefix, message in sections.items():
+        declared = case_fields.fields_of(case_fields.message_named(message))
+        assert [f.name for f in declared] == list(facts.field_names(getattr(facts, message)))
+        for f in declared:
+            fact = catalogue[f"{prefix}.{f.name}"]
+            assert fact.unit == f.unit, fact.name

@@ -1,3 +1,4 @@
+from cdss._proto import field_options_pb2 as _field_options_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -135,6 +136,23 @@ class KneeImaging(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KNEE_IMAGING_NORMAL: _ClassVar[KneeImaging]
     KNEE_IMAGING_MASS_AT_FIBULAR_NECK: _ClassVar[KneeImaging]
     KNEE_IMAGING_OTHER: _ClassVar[KneeImaging]
+
+class BrainCt(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BRAIN_CT_UNSPECIFIED: _ClassVar[BrainCt]
+    BRAIN_CT_NORMAL: _ClassVar[BrainCt]
+    BRAIN_CT_HAEMORRHAGE: _ClassVar[BrainCt]
+    BRAIN_CT_INFARCT: _ClassVar[BrainCt]
+    BRAIN_CT_MASS: _ClassVar[BrainCt]
+    BRAIN_CT_OTHER: _ClassVar[BrainCt]
+
+class PelvicCt(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PELVIC_CT_UNSPECIFIED: _ClassVar[PelvicCt]
+    PELVIC_CT_NORMAL: _ClassVar[PelvicCt]
+    PELVIC_CT_HAEMATOMA: _ClassVar[PelvicCt]
+    PELVIC_CT_MASS: _ClassVar[PelvicCt]
+    PELVIC_CT_OTHER: _ClassVar[PelvicCt]
 SEX_UNSPECIFIED: Sex
 SEX_FEMALE: Sex
 SEX_MALE: Sex
@@ -219,6 +237,17 @@ KNEE_IMAGING_UNSPECIFIED: KneeImaging
 KNEE_IMAGING_NORMAL: KneeImaging
 KNEE_IMAGING_MASS_AT_FIBULAR_NECK: KneeImaging
 KNEE_IMAGING_OTHER: KneeImaging
+BRAIN_CT_UNSPECIFIED: BrainCt
+BRAIN_CT_NORMAL: BrainCt
+BRAIN_CT_HAEMORRHAGE: BrainCt
+BRAIN_CT_INFARCT: BrainCt
+BRAIN_CT_MASS: BrainCt
+BRAIN_CT_OTHER: BrainCt
+PELVIC_CT_UNSPECIFIED: PelvicCt
+PELVIC_CT_NORMAL: PelvicCt
+PELVIC_CT_HAEMATOMA: PelvicCt
+PELVIC_CT_MASS: PelvicCt
+PELVIC_CT_OTHER: PelvicCt
 
 class Patient(_message.Message):
     __slots__ = ("age_years", "sex")
@@ -229,23 +258,27 @@ class Patient(_message.Message):
     def __init__(self, age_years: _Optional[int] = ..., sex: _Optional[_Union[Sex, str]] = ...) -> None: ...
 
 class Presentation(_message.Message):
-    __slots__ = ("side", "onset", "days_since_onset", "course", "pain", "pain_sites")
+    __slots__ = ("side", "onset", "days_since_onset", "course", "pain", "pain_sites", "hours_since_onset", "onset_unwitnessed")
     SIDE_FIELD_NUMBER: _ClassVar[int]
     ONSET_FIELD_NUMBER: _ClassVar[int]
     DAYS_SINCE_ONSET_FIELD_NUMBER: _ClassVar[int]
     COURSE_FIELD_NUMBER: _ClassVar[int]
     PAIN_FIELD_NUMBER: _ClassVar[int]
     PAIN_SITES_FIELD_NUMBER: _ClassVar[int]
+    HOURS_SINCE_ONSET_FIELD_NUMBER: _ClassVar[int]
+    ONSET_UNWITNESSED_FIELD_NUMBER: _ClassVar[int]
     side: Side
     onset: Onset
     days_since_onset: int
     course: Course
     pain: Pain
     pain_sites: _containers.RepeatedScalarFieldContainer[PainSite]
-    def __init__(self, side: _Optional[_Union[Side, str]] = ..., onset: _Optional[_Union[Onset, str]] = ..., days_since_onset: _Optional[int] = ..., course: _Optional[_Union[Course, str]] = ..., pain: _Optional[_Union[Pain, str]] = ..., pain_sites: _Optional[_Iterable[_Union[PainSite, str]]] = ...) -> None: ...
+    hours_since_onset: float
+    onset_unwitnessed: bool
+    def __init__(self, side: _Optional[_Union[Side, str]] = ..., onset: _Optional[_Union[Onset, str]] = ..., days_since_onset: _Optional[int] = ..., course: _Optional[_Union[Course, str]] = ..., pain: _Optional[_Union[Pain, str]] = ..., pain_sites: _Optional[_Iterable[_Union[PainSite, str]]] = ..., hours_since_onset: _Optional[float] = ..., onset_unwitnessed: _Optional[bool] = ...) -> None: ...
 
 class History(_message.Message):
-    __slots__ = ("prolonged_leg_crossing", "prolonged_squatting_or_kneeling", "recent_weight_loss", "prolonged_immobilisation", "tight_cast_or_bandage", "recent_knee_surgery", "recent_hip_surgery", "recent_spine_surgery", "recent_abdominal_or_pelvic_surgery", "lower_leg_trauma", "buttock_injection", "recent_childbirth", "anticoagulated", "low_back_pain", "radicular_leg_pain", "diabetes", "alcohol_excess", "multiple_sclerosis", "prior_stroke", "vascular_risk_factors", "cancer", "family_history_neuromuscular", "recent_strenuous_exercise", "bladder_or_bowel_dysfunction", "saddle_anaesthesia", "symptoms_in_other_limbs", "speech_or_swallowing_difficulty", "visual_disturbance", "previous_pressure_palsy")
+    __slots__ = ("prolonged_leg_crossing", "prolonged_squatting_or_kneeling", "recent_weight_loss", "prolonged_immobilisation", "tight_cast_or_bandage", "recent_knee_surgery", "recent_hip_surgery", "recent_spine_surgery", "recent_abdominal_or_pelvic_surgery", "lower_leg_trauma", "buttock_injection", "recent_childbirth", "anticoagulated", "low_back_pain", "radicular_leg_pain", "diabetes", "alcohol_excess", "multiple_sclerosis", "prior_stroke", "vascular_risk_factors", "cancer", "family_history_neuromuscular", "recent_strenuous_exercise", "bladder_or_bowel_dysfunction", "saddle_anaesthesia", "symptoms_in_other_limbs", "speech_or_swallowing_difficulty", "visual_disturbance", "previous_pressure_palsy", "antiplatelet", "head_injury", "recent_fall", "headache", "seizure", "fever", "injection_drug_use", "immunosuppressed", "recent_infection", "nitrous_oxide_use", "thyroid_disease", "systemic_inflammatory_disease", "tick_bite", "neuraxial_procedure", "lithotomy_or_prolonged_surgery", "neck_injury")
     PROLONGED_LEG_CROSSING_FIELD_NUMBER: _ClassVar[int]
     PROLONGED_SQUATTING_OR_KNEELING_FIELD_NUMBER: _ClassVar[int]
     RECENT_WEIGHT_LOSS_FIELD_NUMBER: _ClassVar[int]
@@ -275,6 +308,22 @@ class History(_message.Message):
     SPEECH_OR_SWALLOWING_DIFFICULTY_FIELD_NUMBER: _ClassVar[int]
     VISUAL_DISTURBANCE_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_PRESSURE_PALSY_FIELD_NUMBER: _ClassVar[int]
+    ANTIPLATELET_FIELD_NUMBER: _ClassVar[int]
+    HEAD_INJURY_FIELD_NUMBER: _ClassVar[int]
+    RECENT_FALL_FIELD_NUMBER: _ClassVar[int]
+    HEADACHE_FIELD_NUMBER: _ClassVar[int]
+    SEIZURE_FIELD_NUMBER: _ClassVar[int]
+    FEVER_FIELD_NUMBER: _ClassVar[int]
+    INJECTION_DRUG_USE_FIELD_NUMBER: _ClassVar[int]
+    IMMUNOSUPPRESSED_FIELD_NUMBER: _ClassVar[int]
+    RECENT_INFECTION_FIELD_NUMBER: _ClassVar[int]
+    NITROUS_OXIDE_USE_FIELD_NUMBER: _ClassVar[int]
+    THYROID_DISEASE_FIELD_NUMBER: _ClassVar[int]
+    SYSTEMIC_INFLAMMATORY_DISEASE_FIELD_NUMBER: _ClassVar[int]
+    TICK_BITE_FIELD_NUMBER: _ClassVar[int]
+    NEURAXIAL_PROCEDURE_FIELD_NUMBER: _ClassVar[int]
+    LITHOTOMY_OR_PROLONGED_SURGERY_FIELD_NUMBER: _ClassVar[int]
+    NECK_INJURY_FIELD_NUMBER: _ClassVar[int]
     prolonged_leg_crossing: bool
     prolonged_squatting_or_kneeling: bool
     recent_weight_loss: bool
@@ -304,7 +353,23 @@ class History(_message.Message):
     speech_or_swallowing_difficulty: bool
     visual_disturbance: bool
     previous_pressure_palsy: bool
-    def __init__(self, prolonged_leg_crossing: _Optional[bool] = ..., prolonged_squatting_or_kneeling: _Optional[bool] = ..., recent_weight_loss: _Optional[bool] = ..., prolonged_immobilisation: _Optional[bool] = ..., tight_cast_or_bandage: _Optional[bool] = ..., recent_knee_surgery: _Optional[bool] = ..., recent_hip_surgery: _Optional[bool] = ..., recent_spine_surgery: _Optional[bool] = ..., recent_abdominal_or_pelvic_surgery: _Optional[bool] = ..., lower_leg_trauma: _Optional[bool] = ..., buttock_injection: _Optional[bool] = ..., recent_childbirth: _Optional[bool] = ..., anticoagulated: _Optional[bool] = ..., low_back_pain: _Optional[bool] = ..., radicular_leg_pain: _Optional[bool] = ..., diabetes: _Optional[bool] = ..., alcohol_excess: _Optional[bool] = ..., multiple_sclerosis: _Optional[bool] = ..., prior_stroke: _Optional[bool] = ..., vascular_risk_factors: _Optional[bool] = ..., cancer: _Optional[bool] = ..., family_history_neuromuscular: _Optional[bool] = ..., recent_strenuous_exercise: _Optional[bool] = ..., bladder_or_bowel_dysfunction: _Optional[bool] = ..., saddle_anaesthesia: _Optional[bool] = ..., symptoms_in_other_limbs: _Optional[bool] = ..., speech_or_swallowing_difficulty: _Optional[bool] = ..., visual_disturbance: _Optional[bool] = ..., previous_pressure_palsy: _Optional[bool] = ...) -> None: ...
+    antiplatelet: bool
+    head_injury: bool
+    recent_fall: bool
+    headache: bool
+    seizure: bool
+    fever: bool
+    injection_drug_use: bool
+    immunosuppressed: bool
+    recent_infection: bool
+    nitrous_oxide_use: bool
+    thyroid_disease: bool
+    systemic_inflammatory_disease: bool
+    tick_bite: bool
+    neuraxial_procedure: bool
+    lithotomy_or_prolonged_surgery: bool
+    neck_injury: bool
+    def __init__(self, prolonged_leg_crossing: _Optional[bool] = ..., prolonged_squatting_or_kneeling: _Optional[bool] = ..., recent_weight_loss: _Optional[bool] = ..., prolonged_immobilisation: _Optional[bool] = ..., tight_cast_or_bandage: _Optional[bool] = ..., recent_knee_surgery: _Optional[bool] = ..., recent_hip_surgery: _Optional[bool] = ..., recent_spine_surgery: _Optional[bool] = ..., recent_abdominal_or_pelvic_surgery: _Optional[bool] = ..., lower_leg_trauma: _Optional[bool] = ..., buttock_injection: _Optional[bool] = ..., recent_childbirth: _Optional[bool] = ..., anticoagulated: _Optional[bool] = ..., low_back_pain: _Optional[bool] = ..., radicular_leg_pain: _Optional[bool] = ..., diabetes: _Optional[bool] = ..., alcohol_excess: _Optional[bool] = ..., multiple_sclerosis: _Optional[bool] = ..., prior_stroke: _Optional[bool] = ..., vascular_risk_factors: _Optional[bool] = ..., cancer: _Optional[bool] = ..., family_history_neuromuscular: _Optional[bool] = ..., recent_strenuous_exercise: _Optional[bool] = ..., bladder_or_bowel_dysfunction: _Optional[bool] = ..., saddle_anaesthesia: _Optional[bool] = ..., symptoms_in_other_limbs: _Optional[bool] = ..., speech_or_swallowing_difficulty: _Optional[bool] = ..., visual_disturbance: _Optional[bool] = ..., previous_pressure_palsy: _Optional[bool] = ..., antiplatelet: _Optional[bool] = ..., head_injury: _Optional[bool] = ..., recent_fall: _Optional[bool] = ..., headache: _Optional[bool] = ..., seizure: _Optional[bool] = ..., fever: _Optional[bool] = ..., injection_drug_use: _Optional[bool] = ..., immunosuppressed: _Optional[bool] = ..., recent_infection: _Optional[bool] = ..., nitrous_oxide_use: _Optional[bool] = ..., thyroid_disease: _Optional[bool] = ..., systemic_inflammatory_disease: _Optional[bool] = ..., tick_bite: _Optional[bool] = ..., neuraxial_procedure: _Optional[bool] = ..., lithotomy_or_prolonged_surgery: _Optional[bool] = ..., neck_injury: _Optional[bool] = ...) -> None: ...
 
 class Medication(_message.Message):
     __slots__ = ("name", "days_since_start")
@@ -315,7 +380,7 @@ class Medication(_message.Message):
     def __init__(self, name: _Optional[str] = ..., days_since_start: _Optional[int] = ...) -> None: ...
 
 class LimbExam(_message.Message):
-    __slots__ = ("ankle_dorsiflexion", "toe_extension", "ankle_eversion", "ankle_inversion", "ankle_plantarflexion", "knee_flexion", "knee_extension", "hip_flexion", "hip_abduction", "hip_extension", "ankle_reflex", "knee_reflex", "plantar_response", "tone", "clonus", "sensory_loss", "tinel_fibular_head", "straight_leg_raise_positive", "distal_wasting", "fasciculations", "pes_cavus", "compartment_tense", "pain_on_passive_stretch", "tibialis_anterior_tendon_palpable")
+    __slots__ = ("ankle_dorsiflexion", "toe_extension", "ankle_eversion", "ankle_inversion", "ankle_plantarflexion", "knee_flexion", "knee_extension", "hip_flexion", "hip_abduction", "hip_extension", "ankle_reflex", "knee_reflex", "plantar_response", "tone", "clonus", "sensory_loss", "tinel_fibular_head", "straight_leg_raise_positive", "distal_wasting", "fasciculations", "pes_cavus", "compartment_tense", "pain_on_passive_stretch", "tibialis_anterior_tendon_palpable", "foot_pulses_absent", "limb_cold_or_pale", "limb_swelling", "nerve_thickened")
     ANKLE_DORSIFLEXION_FIELD_NUMBER: _ClassVar[int]
     TOE_EXTENSION_FIELD_NUMBER: _ClassVar[int]
     ANKLE_EVERSION_FIELD_NUMBER: _ClassVar[int]
@@ -340,6 +405,10 @@ class LimbExam(_message.Message):
     COMPARTMENT_TENSE_FIELD_NUMBER: _ClassVar[int]
     PAIN_ON_PASSIVE_STRETCH_FIELD_NUMBER: _ClassVar[int]
     TIBIALIS_ANTERIOR_TENDON_PALPABLE_FIELD_NUMBER: _ClassVar[int]
+    FOOT_PULSES_ABSENT_FIELD_NUMBER: _ClassVar[int]
+    LIMB_COLD_OR_PALE_FIELD_NUMBER: _ClassVar[int]
+    LIMB_SWELLING_FIELD_NUMBER: _ClassVar[int]
+    NERVE_THICKENED_FIELD_NUMBER: _ClassVar[int]
     ankle_dorsiflexion: int
     toe_extension: int
     ankle_eversion: int
@@ -364,10 +433,14 @@ class LimbExam(_message.Message):
     compartment_tense: bool
     pain_on_passive_stretch: bool
     tibialis_anterior_tendon_palpable: bool
-    def __init__(self, ankle_dorsiflexion: _Optional[int] = ..., toe_extension: _Optional[int] = ..., ankle_eversion: _Optional[int] = ..., ankle_inversion: _Optional[int] = ..., ankle_plantarflexion: _Optional[int] = ..., knee_flexion: _Optional[int] = ..., knee_extension: _Optional[int] = ..., hip_flexion: _Optional[int] = ..., hip_abduction: _Optional[int] = ..., hip_extension: _Optional[int] = ..., ankle_reflex: _Optional[_Union[Reflex, str]] = ..., knee_reflex: _Optional[_Union[Reflex, str]] = ..., plantar_response: _Optional[_Union[Plantar, str]] = ..., tone: _Optional[_Union[Tone, str]] = ..., clonus: _Optional[bool] = ..., sensory_loss: _Optional[_Iterable[_Union[SensoryRegion, str]]] = ..., tinel_fibular_head: _Optional[bool] = ..., straight_leg_raise_positive: _Optional[bool] = ..., distal_wasting: _Optional[bool] = ..., fasciculations: _Optional[bool] = ..., pes_cavus: _Optional[bool] = ..., compartment_tense: _Optional[bool] = ..., pain_on_passive_stretch: _Optional[bool] = ..., tibialis_anterior_tendon_palpable: _Optional[bool] = ...) -> None: ...
+    foot_pulses_absent: bool
+    limb_cold_or_pale: bool
+    limb_swelling: bool
+    nerve_thickened: bool
+    def __init__(self, ankle_dorsiflexion: _Optional[int] = ..., toe_extension: _Optional[int] = ..., ankle_eversion: _Optional[int] = ..., ankle_inversion: _Optional[int] = ..., ankle_plantarflexion: _Optional[int] = ..., knee_flexion: _Optional[int] = ..., knee_extension: _Optional[int] = ..., hip_flexion: _Optional[int] = ..., hip_abduction: _Optional[int] = ..., hip_extension: _Optional[int] = ..., ankle_reflex: _Optional[_Union[Reflex, str]] = ..., knee_reflex: _Optional[_Union[Reflex, str]] = ..., plantar_response: _Optional[_Union[Plantar, str]] = ..., tone: _Optional[_Union[Tone, str]] = ..., clonus: _Optional[bool] = ..., sensory_loss: _Optional[_Iterable[_Union[SensoryRegion, str]]] = ..., tinel_fibular_head: _Optional[bool] = ..., straight_leg_raise_positive: _Optional[bool] = ..., distal_wasting: _Optional[bool] = ..., fasciculations: _Optional[bool] = ..., pes_cavus: _Optional[bool] = ..., compartment_tense: _Optional[bool] = ..., pain_on_passive_stretch: _Optional[bool] = ..., tibialis_anterior_tendon_palpable: _Optional[bool] = ..., foot_pulses_absent: _Optional[bool] = ..., limb_cold_or_pale: _Optional[bool] = ..., limb_swelling: _Optional[bool] = ..., nerve_thickened: _Optional[bool] = ...) -> None: ...
 
 class GeneralExam(_message.Message):
-    __slots__ = ("upper_limb_weakness", "facial_weakness", "dysarthria", "upper_limb_fasciculations", "tongue_fasciculations", "sensory_level", "proximal_weakness", "facial_or_neck_weakness_myopathic", "myotonia", "cognitive_change", "ataxia", "saddle_sensory_loss", "reduced_anal_tone", "diastolic_bp_mmhg")
+    __slots__ = ("upper_limb_weakness", "facial_weakness", "dysarthria", "upper_limb_fasciculations", "tongue_fasciculations", "sensory_level", "proximal_weakness", "facial_or_neck_weakness_myopathic", "myotonia", "cognitive_change", "ataxia", "saddle_sensory_loss", "reduced_anal_tone", "diastolic_bp_mmhg", "reduced_consciousness", "respiratory_weakness", "upper_limb_reflexes", "facial_weakness_forehead_involved")
     UPPER_LIMB_WEAKNESS_FIELD_NUMBER: _ClassVar[int]
     FACIAL_WEAKNESS_FIELD_NUMBER: _ClassVar[int]
     DYSARTHRIA_FIELD_NUMBER: _ClassVar[int]
@@ -382,6 +455,10 @@ class GeneralExam(_message.Message):
     SADDLE_SENSORY_LOSS_FIELD_NUMBER: _ClassVar[int]
     REDUCED_ANAL_TONE_FIELD_NUMBER: _ClassVar[int]
     DIASTOLIC_BP_MMHG_FIELD_NUMBER: _ClassVar[int]
+    REDUCED_CONSCIOUSNESS_FIELD_NUMBER: _ClassVar[int]
+    RESPIRATORY_WEAKNESS_FIELD_NUMBER: _ClassVar[int]
+    UPPER_LIMB_REFLEXES_FIELD_NUMBER: _ClassVar[int]
+    FACIAL_WEAKNESS_FOREHEAD_INVOLVED_FIELD_NUMBER: _ClassVar[int]
     upper_limb_weakness: bool
     facial_weakness: bool
     dysarthria: bool
@@ -396,7 +473,11 @@ class GeneralExam(_message.Message):
     saddle_sensory_loss: bool
     reduced_anal_tone: bool
     diastolic_bp_mmhg: float
-    def __init__(self, upper_limb_weakness: _Optional[bool] = ..., facial_weakness: _Optional[bool] = ..., dysarthria: _Optional[bool] = ..., upper_limb_fasciculations: _Optional[bool] = ..., tongue_fasciculations: _Optional[bool] = ..., sensory_level: _Optional[bool] = ..., proximal_weakness: _Optional[bool] = ..., facial_or_neck_weakness_myopathic: _Optional[bool] = ..., myotonia: _Optional[bool] = ..., cognitive_change: _Optional[bool] = ..., ataxia: _Optional[bool] = ..., saddle_sensory_loss: _Optional[bool] = ..., reduced_anal_tone: _Optional[bool] = ..., diastolic_bp_mmhg: _Optional[float] = ...) -> None: ...
+    reduced_consciousness: bool
+    respiratory_weakness: bool
+    upper_limb_reflexes: Reflex
+    facial_weakness_forehead_involved: bool
+    def __init__(self, upper_limb_weakness: _Optional[bool] = ..., facial_weakness: _Optional[bool] = ..., dysarthria: _Optional[bool] = ..., upper_limb_fasciculations: _Optional[bool] = ..., tongue_fasciculations: _Optional[bool] = ..., sensory_level: _Optional[bool] = ..., proximal_weakness: _Optional[bool] = ..., facial_or_neck_weakness_myopathic: _Optional[bool] = ..., myotonia: _Optional[bool] = ..., cognitive_change: _Optional[bool] = ..., ataxia: _Optional[bool] = ..., saddle_sensory_loss: _Optional[bool] = ..., reduced_anal_tone: _Optional[bool] = ..., diastolic_bp_mmhg: _Optional[float] = ..., reduced_consciousness: _Optional[bool] = ..., respiratory_weakness: _Optional[bool] = ..., upper_limb_reflexes: _Optional[_Union[Reflex, str]] = ..., facial_weakness_forehead_involved: _Optional[bool] = ...) -> None: ...
 
 class Exam(_message.Message):
     __slots__ = ("left", "right", "general")
@@ -409,7 +490,7 @@ class Exam(_message.Message):
     def __init__(self, left: _Optional[_Union[LimbExam, _Mapping]] = ..., right: _Optional[_Union[LimbExam, _Mapping]] = ..., general: _Optional[_Union[GeneralExam, _Mapping]] = ...) -> None: ...
 
 class Results(_message.Message):
-    __slots__ = ("emg_ncs", "mri_lumbar", "mri_brain", "mri_spinal_cord", "hba1c_percent", "ck_u_per_l", "compartment_pressure_mmhg", "knee_imaging")
+    __slots__ = ("emg_ncs", "mri_lumbar", "mri_brain", "mri_spinal_cord", "hba1c_percent", "ck_u_per_l", "compartment_pressure_mmhg", "knee_imaging", "ct_brain", "ct_abdomen_pelvis", "blood_glucose_mmol_l", "b12_low", "inflammatory_markers_raised", "csf_protein_raised", "thyroid_function_abnormal")
     EMG_NCS_FIELD_NUMBER: _ClassVar[int]
     MRI_LUMBAR_FIELD_NUMBER: _ClassVar[int]
     MRI_BRAIN_FIELD_NUMBER: _ClassVar[int]
@@ -418,6 +499,13 @@ class Results(_message.Message):
     CK_U_PER_L_FIELD_NUMBER: _ClassVar[int]
     COMPARTMENT_PRESSURE_MMHG_FIELD_NUMBER: _ClassVar[int]
     KNEE_IMAGING_FIELD_NUMBER: _ClassVar[int]
+    CT_BRAIN_FIELD_NUMBER: _ClassVar[int]
+    CT_ABDOMEN_PELVIS_FIELD_NUMBER: _ClassVar[int]
+    BLOOD_GLUCOSE_MMOL_L_FIELD_NUMBER: _ClassVar[int]
+    B12_LOW_FIELD_NUMBER: _ClassVar[int]
+    INFLAMMATORY_MARKERS_RAISED_FIELD_NUMBER: _ClassVar[int]
+    CSF_PROTEIN_RAISED_FIELD_NUMBER: _ClassVar[int]
+    THYROID_FUNCTION_ABNORMAL_FIELD_NUMBER: _ClassVar[int]
     emg_ncs: EmgPattern
     mri_lumbar: LumbarMri
     mri_brain: BrainMri
@@ -426,7 +514,14 @@ class Results(_message.Message):
     ck_u_per_l: float
     compartment_pressure_mmhg: float
     knee_imaging: KneeImaging
-    def __init__(self, emg_ncs: _Optional[_Union[EmgPattern, str]] = ..., mri_lumbar: _Optional[_Union[LumbarMri, str]] = ..., mri_brain: _Optional[_Union[BrainMri, str]] = ..., mri_spinal_cord: _Optional[_Union[CordMri, str]] = ..., hba1c_percent: _Optional[float] = ..., ck_u_per_l: _Optional[float] = ..., compartment_pressure_mmhg: _Optional[float] = ..., knee_imaging: _Optional[_Union[KneeImaging, str]] = ...) -> None: ...
+    ct_brain: BrainCt
+    ct_abdomen_pelvis: PelvicCt
+    blood_glucose_mmol_l: float
+    b12_low: bool
+    inflammatory_markers_raised: bool
+    csf_protein_raised: bool
+    thyroid_function_abnormal: bool
+    def __init__(self, emg_ncs: _Optional[_Union[EmgPattern, str]] = ..., mri_lumbar: _Optional[_Union[LumbarMri, str]] = ..., mri_brain: _Optional[_Union[BrainMri, str]] = ..., mri_spinal_cord: _Optional[_Union[CordMri, str]] = ..., hba1c_percent: _Optional[float] = ..., ck_u_per_l: _Optional[float] = ..., compartment_pressure_mmhg: _Optional[float] = ..., knee_imaging: _Optional[_Union[KneeImaging, str]] = ..., ct_brain: _Optional[_Union[BrainCt, str]] = ..., ct_abdomen_pelvis: _Optional[_Union[PelvicCt, str]] = ..., blood_glucose_mmol_l: _Optional[float] = ..., b12_low: _Optional[bool] = ..., inflammatory_markers_raised: _Optional[bool] = ..., csf_protein_raised: _Optional[bool] = ..., thyroid_function_abnormal: _Optional[bool] = ...) -> None: ...
 
 class Case(_message.Message):
     __slots__ = ("case_id", "patient", "presentation", "history", "medications", "exam", "results")

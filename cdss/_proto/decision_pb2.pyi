@@ -63,6 +63,9 @@ class AlertKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERT_KIND_CENTRAL_LESION: _ClassVar[AlertKind]
     ALERT_KIND_URGENT_REVIEW: _ClassVar[AlertKind]
     ALERT_KIND_ROUTINE_REVIEW: _ClassVar[AlertKind]
+    ALERT_KIND_INTRACRANIAL_HAEMORRHAGE: _ClassVar[AlertKind]
+    ALERT_KIND_ACUTE_LIMB_ISCHAEMIA: _ClassVar[AlertKind]
+    ALERT_KIND_SPINAL_INFECTION: _ClassVar[AlertKind]
 
 class TestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -80,6 +83,15 @@ class TestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TEST_BLADDER_SCAN: _ClassVar[TestKind]
     TEST_RESPIRATORY_FUNCTION: _ClassVar[TestKind]
     TEST_ANKLE_TENDON_IMAGING: _ClassVar[TestKind]
+    TEST_CT_BRAIN: _ClassVar[TestKind]
+    TEST_BLOOD_GLUCOSE: _ClassVar[TestKind]
+    TEST_MRI_WHOLE_SPINE: _ClassVar[TestKind]
+    TEST_VASCULAR_IMAGING: _ClassVar[TestKind]
+    TEST_SCIATIC_NERVE_IMAGING: _ClassVar[TestKind]
+    TEST_LUMBAR_PUNCTURE: _ClassVar[TestKind]
+    TEST_B12: _ClassVar[TestKind]
+    TEST_INFLAMMATORY_MARKERS: _ClassVar[TestKind]
+    TEST_THYROID_FUNCTION: _ClassVar[TestKind]
 
 class TreatmentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -97,6 +109,8 @@ class TreatmentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TREATMENT_GLYCAEMIC_CONTROL: _ClassVar[TreatmentKind]
     TREATMENT_TENDON_REPAIR: _ClassVar[TreatmentKind]
     TREATMENT_BOTULINUM_TOXIN: _ClassVar[TreatmentKind]
+    TREATMENT_VITAMIN_B12: _ClassVar[TreatmentKind]
+    TREATMENT_IMMUNOTHERAPY_REFERRAL: _ClassVar[TreatmentKind]
 
 class Leg(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -145,6 +159,9 @@ ALERT_KIND_SPINAL_HAEMATOMA: AlertKind
 ALERT_KIND_CENTRAL_LESION: AlertKind
 ALERT_KIND_URGENT_REVIEW: AlertKind
 ALERT_KIND_ROUTINE_REVIEW: AlertKind
+ALERT_KIND_INTRACRANIAL_HAEMORRHAGE: AlertKind
+ALERT_KIND_ACUTE_LIMB_ISCHAEMIA: AlertKind
+ALERT_KIND_SPINAL_INFECTION: AlertKind
 TEST_UNSPECIFIED: TestKind
 TEST_MRI_LUMBAR_SPINE: TestKind
 TEST_MRI_BRAIN: TestKind
@@ -159,6 +176,15 @@ TEST_CT_ABDOMEN_PELVIS: TestKind
 TEST_BLADDER_SCAN: TestKind
 TEST_RESPIRATORY_FUNCTION: TestKind
 TEST_ANKLE_TENDON_IMAGING: TestKind
+TEST_CT_BRAIN: TestKind
+TEST_BLOOD_GLUCOSE: TestKind
+TEST_MRI_WHOLE_SPINE: TestKind
+TEST_VASCULAR_IMAGING: TestKind
+TEST_SCIATIC_NERVE_IMAGING: TestKind
+TEST_LUMBAR_PUNCTURE: TestKind
+TEST_B12: TestKind
+TEST_INFLAMMATORY_MARKERS: TestKind
+TEST_THYROID_FUNCTION: TestKind
 TREATMENT_UNSPECIFIED: TreatmentKind
 TREATMENT_ANKLE_FOOT_ORTHOSIS: TreatmentKind
 TREATMENT_PHYSICAL_THERAPY: TreatmentKind
@@ -173,6 +199,8 @@ TREATMENT_REVIEW_DRUG: TreatmentKind
 TREATMENT_GLYCAEMIC_CONTROL: TreatmentKind
 TREATMENT_TENDON_REPAIR: TreatmentKind
 TREATMENT_BOTULINUM_TOXIN: TreatmentKind
+TREATMENT_VITAMIN_B12: TreatmentKind
+TREATMENT_IMMUNOTHERAPY_REFERRAL: TreatmentKind
 LEG_UNSPECIFIED: Leg
 LEG_LEFT: Leg
 LEG_RIGHT: Leg

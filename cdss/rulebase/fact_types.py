@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, Literal
 
-from cdss import facts
+from cdss import case_fields, facts
 
 Kind = Literal["bool", "int", "float", "enum", "set"]
 
@@ -66,16 +66,16 @@ def _kind_of(annotation: Any) -> tuple[Kind, type[StrEnum] | None]:
     raise TypeError(f"unsupported fact annotation {annotation!r}")
 
 
-def _from_dataclass(prefix: str, cls: type, units: dict[str, str]) -> list[FactType]:
+def _from_dataclass(prefix: str, cls: type) -> list[FactType]:
+    """The facts of one case message; units as declared with each field in the .proto."""
     hints = typing.get_type_hints(cls)
+    declared = {f.name: f for f in case_fields.fields_of(case_fields.message_named(cls.__name__))}
     out = []
     for f in fields(cls):
         kind, enum = _kind_of(hints[f.name])
-        out.append(FactType(f"{prefix}.{f.name}", kind, enum, units.get(f.name, "")))
+        out.append(FactType(f"{prefix}.{f.name}", kind, enum, declared[f.name].unit))
     return out
 
-
-_MRC = dict.fromkeys(facts.MRC_FIELDS, "MRC grade 0-5")
 
 DERIVED: tuple[FactType, ...] = (
     FactType(
@@ -96,17 +96,13 @@ DERIVED: tuple[FactType, ...] = (
 def base_fact_types() -> dict[str, FactType]:
     """Every case fact a rule can name, except the medications (see drug_fact_types)."""
     out: list[FactType] = []
-    out += _from_dataclass("patient", facts.Patient, {"age_years": "years"})
-    out += _from_dataclass("presentation", facts.Presentation, {"days_since_onset": "days"})
-    out += _from_dataclass("history", facts.History, {})
-    out += _from_dataclass("A", facts.LimbExam, _MRC)
-    out += _from_dataclass("O", facts.LimbExam, _MRC)
-    out += _from_dataclass("general", facts.GeneralExam, {"diastolic_bp_mmhg": "mmHg"})
-    out += _from_dataclass(
-        "results",
-        facts.Results,
-        {"hba1c_percent": "%", "ck_u_per_l": "U/L", "compartment_pressure_mmhg": "mmHg"},
-    )
+    out += _from_dataclass("patient", facts.Patient)
+    out += _from_dataclass("presentation", facts.Presentation)
+    out += _from_dataclass("history", facts.History)
+    out += _from_dataclass("A", facts.LimbExam)
+    out += _from_dataclass("O", facts.LimbExam)
+    out += _from_dataclass("general", facts.GeneralExam)
+    out += _from_dataclass("results", facts.Results)
     out += DERIVED
     return {f.name: f for f in out}
 

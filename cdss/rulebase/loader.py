@@ -37,7 +37,7 @@ from cdss.rulebase.parsing import (
     ParserState,
     suggest,
 )
-from cdss.rulebase.refs import LegRef, Ref, RefKind, is_other_leg
+from cdss.rulebase.refs import LegRef, Ref, RefKind, fact_ref, is_other_leg
 from cdss.vocabulary import TestKind
 
 META_FILE = "rulebase.yaml"
@@ -171,7 +171,7 @@ class RuleBaseLoader(ParserState):
             if test in INTERNAL_KEYS:
                 continue
             kind = self.enum(ctx, TestKind, test, "test")
-            if fact not in self.facts or not fact.startswith("results."):
+            if fact not in self.facts or fact_ref(fact).section != "results":
                 ctx.problem(f"unknown result fact {fact!r}", suggest(fact, self.facts))
             elif kind is not None:
                 results[kind] = fact
