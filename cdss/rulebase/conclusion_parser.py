@@ -16,7 +16,7 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
-from cdss.rulebase.parsing import FINDING, INTERNAL_KEYS, Context, ParserState, suggest, text
+from cdss.rulebase.parsing import FINDING, Context, ParserState, node_kind, suggest, text
 from cdss.vocabulary import AlertKind, CauseCategory, TestKind, TreatmentKind, Urgency
 
 REQUESTABLE_SECTIONS = ("medications",)  # whole lists a request may name
@@ -39,19 +39,8 @@ class ConclusionParser:
         }
 
     def parse(self, ctx: Context, node: Any) -> Conclusion | None:
-        if not isinstance(node, dict):
-            ctx.problem(f"a conclusion must be a mapping, not {node!r}")
-            return None
-        kinds = tuple(self._parsers)
-        found = [k for k in kinds if k in node]
-        if len(found) != 1:
-            given = [k for k in node if k not in INTERNAL_KEYS]
-            ctx.problem(
-                f"a conclusion needs exactly one of {', '.join(kinds)}; got {given}",
-                suggest(given[0], kinds) if given and not found else "",
-            )
-            return None
-        return self._parsers[found[0]](ctx, found[0], node)
+        kind = node_kind(ctx, node, tuple(self._parsers), "conclusion")
+        return None if kind is None else self._parsers[kind](ctx, kind, node)
 
     def _finding(self, ctx: Context, kind: str, node: dict[str, Any]) -> Conclusion | None:
         self.state.check_keys(ctx, node, {kind}, {kind})

@@ -13,7 +13,7 @@ from typing import Any
 
 from cdss.rulebase.conditions import COMPARATORS, AllOf, AnyOf, Condition, Described, Leaf, Not
 from cdss.rulebase.fact_types import FactType, member_property, property_name
-from cdss.rulebase.parsing import FINDING, INTERNAL_KEYS, Context, ParserState, suggest
+from cdss.rulebase.parsing import FINDING, INTERNAL_KEYS, Context, ParserState, node_kind, suggest
 from cdss.rulebase.refs import (
     RefKind,
     cause_property,
@@ -25,7 +25,6 @@ from cdss.rulebase.refs import (
 )
 from cdss.vocabulary import CauseCategory
 
-CONDITION_KINDS = ("all", "any", "of", "not", "fact", "finding", "cause", "close_call", "drug")
 FACT_FACT_OPS = tuple(f"{op}_fact" for op in COMPARATORS)
 OPS_BY_KIND = {
     "bool": ("is", "known"),
@@ -41,6 +40,7 @@ Parser = Callable[[Context, dict[str, Any]], Condition | None]
 class ConditionParser:
     def __init__(self, state: ParserState) -> None:
         self.state = state
+        # the key that names the kind of condition -> its parser (in the order messages list)
         self._parsers: dict[str, Parser] = {
             "all": self._group,
             "any": self._group,
@@ -54,18 +54,8 @@ class ConditionParser:
         }
 
     def parse(self, ctx: Context, node: Any) -> Condition | None:
-        if not isinstance(node, dict):
-            ctx.problem(f"a condition must be a mapping, not {node!r}")
-            return None
-        kinds = [k for k in CONDITION_KINDS if k in node]
-        if len(kinds) != 1:
-            keys = [k for k in node if k not in INTERNAL_KEYS]
-            hint = suggest(keys[0], CONDITION_KINDS) if keys and not kinds else ""
-            ctx.problem(
-                f"a condition needs exactly one of {', '.join(CONDITION_KINDS)}; got {keys}", hint
-            )
-            return None
-        return self._parsers[kinds[0]](ctx, node)
+        kind = node_kind(ctx, node, tuple(self._parsers), "condition")
+        return None if kind is None else self._parsers[kind](ctx, node)
 
     def _group(self, ctx: Context, node: dict[str, Any]) -> Condition | None:
         kind = "all" if "all" in node else "any"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -50,6 +50,23 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 def text(value: Any) -> str:
     """A YAML text with its whitespace (folded lines) normalised."""
     return " ".join(str(value).split())
+
+
+def node_kind(ctx: Context, node: Any, kinds: Sequence[str], what: str) -> str | None:
+    """The one key of `kinds` that a condition or conclusion node has; None (reported) when it
+    is not a mapping or has none or several."""
+    if not isinstance(node, dict):
+        ctx.problem(f"a {what} must be a mapping, not {node!r}")
+        return None
+    found = [k for k in kinds if k in node]
+    if len(found) != 1:
+        given = [k for k in node if k not in INTERNAL_KEYS]
+        ctx.problem(
+            f"a {what} needs exactly one of {', '.join(kinds)}; got {given}",
+            suggest(given[0], kinds) if given and not found else "",
+        )
+        return None
+    return found[0]
 
 
 class Context:
