@@ -59,6 +59,12 @@ def _rejected_rules(stratum: Stratum, tag: int) -> list[str]:
     return out
 
 
+def _rule_name(message: str) -> str:
+    """The rule an action is for: durable-rules writes the action as a JSON object whose first
+    key is the rule name (``{"r12": {"m": {...}}}``); the fact it carries is not parsed."""
+    return message[2 : message.index('"', 2)]
+
+
 class Engine:
     """Owns the durable-rules rulesets of one compiled rule base."""
 
@@ -135,7 +141,7 @@ class Engine:
             result = dre.start_action_for_state(handle, state)
             message = result[1] if result else None
             while message:
-                names.append(message[2 : message.index('"', 2)])
+                names.append(_rule_name(message))
                 message = dre.complete_and_start_action(handle, state)
         except EngineFailure:
             raise

@@ -9,6 +9,7 @@ never the spelling of its name.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,14 +48,16 @@ class Ref:
     leg: LegRef | None = None  # which leg a leg fact or finding is about
     causes: tuple[CauseCategory, ...] = ()  # a cause's one, a close call's two
     drug: str = ""
+    # derived from kind, stored: they are asked for every fact of every answer
+    tests_causes: bool = dataclasses.field(init=False, compare=False)
+    is_finding: bool = dataclasses.field(init=False, compare=False)
 
-    @property
-    def tests_causes(self) -> bool:
-        return self.kind in CAUSE_KINDS
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tests_causes", self.kind in CAUSE_KINDS)
+        object.__setattr__(self, "is_finding", self.kind is RefKind.FINDING)
 
-    @property
-    def is_finding(self) -> bool:
-        return self.kind is RefKind.FINDING
+    def __hash__(self) -> int:  # the name determines the rest; cheap, and hashed per answer
+        return hash(self.name)
 
     def mirrored(self) -> Ref:
         """The same reference with the affected and the other leg swapped."""
