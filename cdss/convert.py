@@ -143,6 +143,7 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
         ruleset_version=pb.RulesetVersion(version=d.ruleset_version, content_hash=d.ruleset_hash),
         not_assessed=list(d.not_assessed),
         conflicts=list(d.conflicts),
+        under_documented=d.under_documented,
     )
     for a in d.alerts:
         resp.alerts.add(
@@ -152,6 +153,7 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
             action=a.action,
             rule_ids=a.rule_ids,
             facts=_facts(a.facts),
+            withdrawn_by=a.withdrawn_by,
         )
     for c in d.causes:
         resp.causes.add(

@@ -64,6 +64,8 @@ class Alert:
     action: str
     rule_ids: tuple[str, ...]
     facts: tuple[FactValue, ...]
+    # Case fields whose recorded value would withdraw the alert; an unrecorded one never does.
+    withdrawn_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +143,5 @@ class Decision:
     intended_use: str
     why_not: tuple[WhyNot, ...]
     withheld: tuple[Withheld, ...]
+    # No cause has rule support: the differential lists only what must not be missed.
+    under_documented: bool = False

@@ -17,6 +17,8 @@ from cdss.rulebase.loader import load_rulebase
 from cdss.scoring import ScoreOnce, Scoring
 from cdss.validation import validate
 
+__all__ = ["DEFAULT_RULES_DIR", "Evaluator"]  # the rules path is re-exported from its old home
+
 
 class Evaluator:
     """Owns a compiled rule base and its engine. Thread-safe (the engine serialises)."""

@@ -3,7 +3,7 @@ many rules raised it: the conclusions of one type grouped by what they name, in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,24 +29,39 @@ class Merged(Generic[C]):
         return [c for c, _ in self.items]
 
 
+def conclusions(firings: Iterable[Firing], kind: type[C]) -> Iterator[tuple[C, Firing]]:
+    """Every conclusion of type `kind`, with the firing that concluded it, in firing order."""
+    for f in firings:
+        for c in f.rule.rule.then:
+            if isinstance(c, kind):
+                yield c, f
+
+
+def group(
+    items: Iterable[tuple[C, Firing]],
+    key: Callable[[C], K],
+    rank: Callable[[C], Any] | None = None,
+) -> dict[K, Merged[C]]:
+    """Group conclusions by `key`, items in order. Each group's `best` is its first
+    conclusion, or with `rank` the first with the lowest rank."""
+    out: dict[K, Merged[C]] = {}
+    for c, f in items:
+        k = key(c)
+        merged = out.get(k)
+        if merged is None:
+            out[k] = Merged(c, [(c, f)])
+            continue
+        merged.items.append((c, f))
+        if rank is not None and rank(c) < rank(merged.best):
+            merged.best = c
+    return out
+
+
 def merge(
     firings: Iterable[Firing],
     kind: type[C],
     key: Callable[[C], K],
     rank: Callable[[C], Any] | None = None,
 ) -> dict[K, Merged[C]]:
-    """Group every conclusion of type `kind` by `key`, items in firing order. Each group's
-    `best` is its first conclusion, or with `rank` the first with the lowest rank."""
-    out: dict[K, Merged[C]] = {}
-    for f in firings:
-        for c in f.rule.rule.then:
-            if isinstance(c, kind):
-                k = key(c)
-                group = out.get(k)
-                if group is None:
-                    out[k] = Merged(c, [(c, f)])
-                    continue
-                group.items.append((c, f))
-                if rank is not None and rank(c) < rank(group.best):
-                    group.best = c
-    return out
+    """Every conclusion of type `kind` grouped by `key` (see group)."""
+    return group(conclusions(firings, kind), key, rank)

@@ -64,3 +64,16 @@ def fact_label(ref: Ref) -> str:
         text = DRUG_FIELDS.get(ref.field)
         return text.format(drug=ref.drug) if text else ref.name.partition(".")[2]
     return f"{SECTIONS.get(ref.section, ref.section)}: {ref.field.replace('_', ' ')}"
+
+
+def case_path(ref: Ref, leg: Leg | None) -> str:
+    """A fact as its case-format path (``A.x`` on the left leg is ``exam.left.x``, on no known
+    leg ``exam.affected_leg.x``; ``general.x`` is ``exam.general.x``)."""
+    if ref.leg is not None:
+        if leg is None:
+            return f"exam.{'affected' if ref.leg is LegRef.AFFECTED else 'other'}_leg.{ref.field}"
+        side = leg if ref.leg is LegRef.AFFECTED else OTHER_LEG[leg]
+        return f"exam.{LEG_NAME[side]}.{ref.field}"
+    if ref.section == "general":
+        return f"exam.{ref.name}"
+    return ref.name

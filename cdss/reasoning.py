@@ -9,9 +9,10 @@ rules merged into one each (cdss.merging), tests whose result is already in the 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from cdss import explanation, facts
+from cdss import explanation, facts, safety_net
 from cdss.decision import (
     Alert,
     Decision,
@@ -26,8 +27,10 @@ from cdss.decision import (
 from cdss.engine import Firing
 from cdss.evidence import EvidenceTrace, leg_specific, rule_ids, show
 from cdss.flatten import Unit
-from cdss.merging import merge
+from cdss.merging import conclusions, group, merge
+from cdss.names import case_path
 from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.fact_types import property_name
 from cdss.rulebase.model import (
     AlertConclusion,
     Request,
@@ -35,6 +38,7 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
+from cdss.rulebase.refs import fact_ref
 from cdss.scoring import Scores, Scoring
 from cdss.vocabulary import CAUSE_GROUP, URGENCY_ORDER, CauseCategory, TestKind, Urgency
 
@@ -44,6 +48,14 @@ Blocked = dict[Any, tuple[str, list[str]]]  # withheld item -> (reason, rule ids
 
 def _urgency(c: AlertConclusion) -> int:
     return URGENCY_ORDER[c.urgency]
+
+
+def _withdrawn_by(
+    trace: EvidenceTrace, items: list[tuple[AlertConclusion, Firing]]
+) -> tuple[str, ...]:
+    """The case fields that would withdraw an alert, from every rule that raised it."""
+    paths = (case_path(fact_ref(n), trace.leg(f)) for c, f in items for n in c.withdrawn_by)
+    return tuple(dict.fromkeys(paths))
 
 
 class Reasoner:
@@ -68,6 +80,8 @@ class Reasoner:
     ) -> Decision:
         trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
         causes = self._causes(trace, scores)
+        net = self.compiled.rulebase.meta.safety_net
+        causes += safety_net.not_excluded(net, case, trace, firings, causes)
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {
             item: (g.best.reason, [f.rule.rule.id for f in g.firings])
@@ -82,7 +96,7 @@ class Reasoner:
             causes=tuple(causes),
             tests=tests,
             treatments=self._treatments(trace, firings, blocked),
-            requests=self._requests(firings),
+            requests=self._requests(trace, firings),
             not_assessed=explanation.not_assessed(case, units, self._active),
             conflicts=self._conflicts(trace, scores),
             trace=tuple(self._trace(trace, f) for f in firings),
@@ -91,6 +105,7 @@ class Reasoner:
             intended_use=rb.meta.intended_use,
             why_not=self._why_not(trace, scores, listed),
             withheld=tuple(withheld),
+            under_documented=not any(c.supporting for c in causes),
         )
 
     def _causes(self, trace: EvidenceTrace, scores: Scores) -> list[RankedCause]:
@@ -141,6 +156,7 @@ class Reasoner:
                 g.best.action,
                 rule_ids(g.firings),
                 trace.facts_of(g.firings),
+                _withdrawn_by(trace, g.items),
             )
             for g in merged.values()
         ]
@@ -216,9 +232,16 @@ class Reasoner:
         return tuple(out)
 
     @staticmethod
-    def _requests(firings: list[Firing]) -> tuple[InformationRequest, ...]:
+    def _requests(trace: EvidenceTrace, firings: list[Firing]) -> tuple[InformationRequest, ...]:
+        """The findings to collect next; a field already recorded is never asked again."""
+        unrecorded = []
+        for c, f in conclusions(firings, Request):
+            props = trace.props[f.unit]
+            missing = tuple(n for n in c.fields if property_name(n) not in props)
+            if missing:
+                unrecorded.append((dataclasses.replace(c, fields=missing), f))
         out = []
-        for g in merge(firings, Request, lambda c: c.fields).values():
+        for g in group(unrecorded, lambda c: c.fields).values():
             c, reason = g.best, g.items[0][1].rule.rule.rationale
             ids = rule_ids(g.firings)
             out.append(

@@ -1,25 +1,43 @@
-"""Golden cases through the real gRPC stack (in-process server on port 0).
+"""The case library through the real gRPC stack (in-process server on port 0).
 
-tests/cases/ were written from the clinical brief; tests/cases_review/ were written
-independently from published case reports by a reviewer who did not read the rules. Every
-case must meet its expectations, except the review cases listed in KNOWN_DIFFERENCES, which
-are strict expected failures (the test fails if one starts passing, so the list stays true).
+- tests/cases/ (80) were written from the clinical brief: every expectation must be met.
+- tests/cases_safety/ (44) were written blind from guidelines (NICE NG128, NG232, NG234, BOAST
+  10, GIRFT, ASRA, ESVS, GBS criteria) by reviewers who did not read the rules: every case
+  must meet its expectations except KNOWN_SAFETY_MISSES, strict expected failures.
+- tests/cases_review/ (121) were written blind from published case reports. The first 25 must
+  meet their expectations except KNOWN_DIFFERENCES; for the whole set the hard promises are
+  checked on every case (an emergency case gets an EMERGENCY alert; no empty differential)
+  and the accuracy is held above a floor that is only ever raised (issue 11 raises it).
+Strict expected failures fail the test when a case starts passing, so the lists stay true.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
+import yaml
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.vocabulary import AlertKind, CauseCategory
-from tests.golden import CASES_DIR, REVIEW_DIR, GoldenCase, check, load_cases
+from tests.clinical_report import has_emergency, is_emergency
+from tests.golden import CASES_DIR, REVIEW_DIR, SAFETY_DIR, GoldenCase, check, load_cases
 
 CASES = load_cases(CASES_DIR)
 REVIEW = load_cases(REVIEW_DIR)
+FIRST_REVIEW = [g for g in REVIEW if re.fullmatch(r"review_\d\d_.*", g.stem)]  # review_01-25
+SAFETY = load_cases(SAFETY_DIR)
+LIBRARY = CASES + REVIEW + SAFETY
+# Accuracy floors on the whole review set (121 cases), measured on rule base 1.1.0: top-1
+# 93/121, top-3 103/121. Raise them as the rule base improves; never lower them.
+REVIEW_TOP1_FLOOR = 0.76
+REVIEW_TOP3_FLOOR = 0.85
 KNOWN_DIFFERENCES = {
-    "review_07_gluteal_haematoma_antiplatelet": (
-        "dual antiplatelet therapy has no field in the case format (only `anticoagulated`), so the "
-        "haematoma alert and CT cannot be raised; onset not recorded either"
+    "review_14_hnpp_recurrent_foot_drop": (
+        "an acute one-sided foot drop with no time since onset and no local cause recorded gets "
+        "the stroke-window EMERGENCY by design (unknown is never reassuring); the reviewer, "
+        "knowing the paper's recurrent course, expected none"
     ),
     "review_21_cord_compression_bilateral": (
         "the service raises ACUTE_CORD_COMPRESSION (EMERGENCY) for cord compression with a "
@@ -31,23 +49,68 @@ KNOWN_DIFFERENCES = {
         "(which needs the pattern) is not raised; the answer asks for inversion and hip abduction"
     ),
 }
+KNOWN_SAFETY_MISSES = {
+    "safety_s1_17_mimic_leg_crossing_peroneal_3_weeks": (
+        "an improving compressive peroneal palsy at three weeks gets no EMG/NCS (the brief asks "
+        "for it when there is no improvement by three weeks); the reviewer asks for it anyway"
+    ),
+    "safety_s1_18_mimic_cmt_pes_cavus_family": (
+        "hereditary and acquired polyneuropathy tie at 0.50 and the tie goes to polyneuropathy; "
+        "a dominant family pattern is not yet a discriminator (issue 11)"
+    ),
+    "safety_s2_12_ali_af_cold_pale": (
+        "the contract has no cause category for limb ischaemia, so the differential still puts "
+        "a peroneal palsy first beside the EMERGENCY limb-ischaemia alert"
+    ),
+    "safety_s2_15_gluteal_warfarin_subacute": (
+        "the haematoma alert and CT are raised, but the differential ranks L5 radiculopathy "
+        "above the sciatic nerve: a gluteal haematoma does not yet support a sciatic cause "
+        "before imaging (issue 11)"
+    ),
+}
 
 
 def test_golden_suite_is_large_and_covers_every_cause_and_alert() -> None:
     assert len(CASES) >= 60
     counts = {c.value: 0 for c in CauseCategory}
     alerts: set[str] = set()
-    for g in CASES:
-        counts[g.category] += 1
+    for g in CASES + SAFETY:
+        if g.category in counts:
+            counts[g.category] += 1
         alerts |= {a["kind"] for a in g.expect.get("alerts", [])}
+        alerts |= set(g.expect.get("any_alert", {}).get("kinds", []))
     assert all(n >= 2 for n in counts.values()), counts
     assert {k.value for k in AlertKind} <= alerts
 
 
+def test_safety_suite_covers_every_red_flag() -> None:
+    """At least 40 guideline cases, each citing its guidance, with mimics among them."""
+    assert len(SAFETY) >= 40
+    specs = [
+        yaml.safe_load(SAFETY_DIR.joinpath(f"{g.stem}.expect.yaml").read_text()) for g in SAFETY
+    ]
+    assert all(spec.get("guidance") for spec in specs)
+    assert sum(bool(g.expect.get("no_emergency_alert")) for g in SAFETY) >= 10
+
+
+def _answer(
+    golden: GoldenCase, stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub
+) -> foot_drop_service_pb2.EvaluateResponse:
+    return stub.Evaluate(foot_drop_service_pb2.EvaluateRequest(case=golden.case), timeout=10)
+
+
 def _run(golden: GoldenCase, stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub) -> None:
-    resp = stub.Evaluate(foot_drop_service_pb2.EvaluateRequest(case=golden.case), timeout=10)
-    outcome = check(golden, resp)
+    outcome = check(golden, _answer(golden, stub))
     assert outcome.passed, f"{golden.stem}: {outcome.failures}; ranked {outcome.ranked}"
+
+
+def _strict(cases: list[GoldenCase], known: dict[str, str]) -> list[Any]:
+    return [
+        pytest.param(g, marks=pytest.mark.xfail(strict=True, reason=known[g.stem]))
+        if g.stem in known
+        else g
+        for g in cases
+    ]
 
 
 @pytest.mark.parametrize("golden", CASES, ids=[g.stem for g in CASES])
@@ -58,16 +121,44 @@ def test_golden_case(
 
 
 @pytest.mark.parametrize(
-    "golden",
-    [
-        pytest.param(g, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[g.stem]))
-        if g.stem in KNOWN_DIFFERENCES
-        else g
-        for g in REVIEW
-    ],
-    ids=[g.stem for g in REVIEW],
+    "golden", _strict(FIRST_REVIEW, KNOWN_DIFFERENCES), ids=[g.stem for g in FIRST_REVIEW]
 )
 def test_review_case(
     golden: GoldenCase, stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub
 ) -> None:
     _run(golden, stub)
+
+
+@pytest.mark.parametrize(
+    "golden", _strict(SAFETY, KNOWN_SAFETY_MISSES), ids=[g.stem for g in SAFETY]
+)
+def test_safety_case(
+    golden: GoldenCase, stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub
+) -> None:
+    _run(golden, stub)
+
+
+def test_every_emergency_case_raises_an_emergency_and_no_answer_is_empty(
+    stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub,
+) -> None:
+    """The hard promises on every case of the library, the review holdout included."""
+    missed, empty = [], []
+    for g in LIBRARY:
+        resp = _answer(g, stub)
+        if is_emergency(g) and not has_emergency(resp):
+            missed.append(g.stem)
+        if not resp.causes:
+            empty.append(g.stem)
+    assert not missed, f"emergency cases without an EMERGENCY alert: {missed}"
+    assert not empty, f"answers with an empty differential: {empty}"
+
+
+def test_review_set_accuracy_stays_above_its_floor(
+    stub: foot_drop_service_pb2_grpc.FootDropDecisionSupportStub,
+) -> None:
+    outcomes = [check(g, _answer(g, stub)) for g in REVIEW]
+    top1 = sum(o.top1 for o in outcomes) / len(outcomes)
+    top3 = sum(o.top3 for o in outcomes) / len(outcomes)
+    assert len(REVIEW) >= 120
+    assert top1 >= REVIEW_TOP1_FLOOR, f"top-1 {top1:.1%} fell below {REVIEW_TOP1_FLOOR:.0%}"
+    assert top3 >= REVIEW_TOP3_FLOOR, f"top-3 {top3:.1%} fell below {REVIEW_TOP3_FLOOR:.0%}"

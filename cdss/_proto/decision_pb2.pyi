@@ -252,20 +252,22 @@ class RankedCause(_message.Message):
     def __init__(self, category: _Optional[_Union[CauseCategory, str]] = ..., group: _Optional[_Union[CauseGroup, str]] = ..., certainty: _Optional[float] = ..., likelihood: _Optional[_Union[Likelihood, str]] = ..., explanation: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., supporting: _Optional[_Iterable[_Union[RuleRef, _Mapping]]] = ..., against: _Optional[_Iterable[_Union[RuleRef, _Mapping]]] = ..., rank: _Optional[int] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("kind", "urgency", "summary", "action", "rule_ids", "facts")
+    __slots__ = ("kind", "urgency", "summary", "action", "rule_ids", "facts", "withdrawn_by")
     KIND_FIELD_NUMBER: _ClassVar[int]
     URGENCY_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     RULE_IDS_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_FIELD_NUMBER: _ClassVar[int]
     kind: AlertKind
     urgency: Urgency
     summary: str
     action: str
     rule_ids: _containers.RepeatedScalarFieldContainer[str]
     facts: _containers.RepeatedCompositeFieldContainer[Fact]
-    def __init__(self, kind: _Optional[_Union[AlertKind, str]] = ..., urgency: _Optional[_Union[Urgency, str]] = ..., summary: _Optional[str] = ..., action: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ...) -> None: ...
+    withdrawn_by: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, kind: _Optional[_Union[AlertKind, str]] = ..., urgency: _Optional[_Union[Urgency, str]] = ..., summary: _Optional[str] = ..., action: _Optional[str] = ..., rule_ids: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., withdrawn_by: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SuggestedTest(_message.Message):
     __slots__ = ("test", "urgency", "explanation", "rule_ids", "timing", "earliest_day_after_onset", "facts")

@@ -16,7 +16,7 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
-from cdss.rulebase.parsing import FINDING, Context, ParserState, node_kind, suggest, text
+from cdss.rulebase.parsing import FINDING, Context, ParserState, node_kind, text
 from cdss.vocabulary import AlertKind, CauseCategory, TestKind, TreatmentKind, Urgency
 
 REQUESTABLE_SECTIONS = ("medications",)  # whole lists a request may name
@@ -66,16 +66,23 @@ class ConclusionParser:
         return Evidence(cause, float(weight), 1 if kind == "support" else -1, basis)
 
     def _alert(self, ctx: Context, kind: str, node: dict[str, Any]) -> Conclusion | None:
-        keys = {kind, "urgency", "summary", "action", "concerns"}
+        keys = {kind, "urgency", "summary", "action", "concerns", "withdrawn_by"}
         self.state.check_keys(ctx, node, keys, {kind, "urgency", "summary", "action"})
         alert = self.state.enum(ctx, AlertKind, node[kind], "alert kind")
         urgency = self.state.enum(ctx, Urgency, node.get("urgency"), "urgency")
         concerns = self.state.enums(ctx, CauseCategory, node.get("concerns"), "cause")
+        withdrawn = node.get("withdrawn_by") or []
+        if not isinstance(withdrawn, list):
+            ctx.problem("withdrawn_by must be a list of the case facts that withdraw the alert")
+            withdrawn = []
+        for name in withdrawn:
+            if name not in self.state.facts and name not in REQUESTABLE_SECTIONS:
+                self.state.unknown_fact(ctx, name, f"withdrawn_by names unknown fact {name!r}")
         if alert is None or urgency is None:
             return None
-        return AlertConclusion(
-            alert, urgency, text(node["summary"]), text(node["action"]), concerns
-        )
+        summary, action = text(node["summary"]), text(node["action"])
+        names = tuple(str(n) for n in withdrawn)
+        return AlertConclusion(alert, urgency, summary, action, concerns, names)
 
     def _test(self, ctx: Context, kind: str, node: dict[str, Any]) -> Conclusion | None:
         keys = {kind, "urgency", "explanation", "earliest_day", "timing", "repeat"}
@@ -119,7 +126,7 @@ class ConclusionParser:
         fields = node[kind] if isinstance(node[kind], list) else [node[kind]]
         for f in fields:
             if f not in self.state.facts and f not in REQUESTABLE_SECTIONS:
-                ctx.problem(f"request names unknown fact {f!r}", suggest(f, self.state.facts))
+                self.state.unknown_fact(ctx, f, f"request names unknown fact {f!r}")
         urgency = self.state.enum(ctx, Urgency, node.get("urgency", "URGENCY_ROUTINE"), "urgency")
         separates = self.state.enums(ctx, CauseCategory, node.get("separates"), "cause")
         return Request(

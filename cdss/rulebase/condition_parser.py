@@ -15,7 +15,6 @@ from cdss.rulebase.conditions import COMPARATORS, AllOf, AnyOf, Condition, Descr
 from cdss.rulebase.fact_types import FactType, member_property, property_name
 from cdss.rulebase.parsing import FINDING, INTERNAL_KEYS, Context, ParserState, node_kind, suggest
 from cdss.rulebase.refs import (
-    RefKind,
     cause_property,
     cause_ref,
     close_call_property,
@@ -98,8 +97,7 @@ class ConditionParser:
         ops = [k for k in node if k != "fact" and k not in INTERNAL_KEYS]
         fact = self.state.facts.get(name)
         if fact is None:
-            if not (self.state.drugs_unread and fact_ref(str(name)).kind is RefKind.DRUG):
-                ctx.problem(f"unknown fact {name!r}", suggest(name, self.state.facts))
+            self.state.unknown_fact(ctx, name, f"unknown fact {name!r}")
             return None
         allowed = OPS_BY_KIND[fact.kind]
         if len(ops) != 1 or ops[0] not in allowed:

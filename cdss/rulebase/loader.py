@@ -21,12 +21,14 @@ from cdss.rulebase.conclusion_parser import ConclusionParser
 from cdss.rulebase.condition_parser import ConditionParser
 from cdss.rulebase.fact_types import drug_fact_types
 from cdss.rulebase.model import (
+    PRESENTATIONS,
     DrugClass,
     Evidence,
     Finding,
     Meta,
     Rule,
     RuleBase,
+    SafetyNet,
     Thresholds,
 )
 from cdss.rulebase.parsing import (
@@ -36,9 +38,10 @@ from cdss.rulebase.parsing import (
     LineLoader,
     ParserState,
     suggest,
+    text,
 )
 from cdss.rulebase.refs import LegRef, Ref, RefKind, fact_ref, is_other_leg
-from cdss.vocabulary import TestKind
+from cdss.vocabulary import CauseCategory, TestKind
 
 META_FILE = "rulebase.yaml"
 REFERENCES_FILE = "references.yaml"
@@ -152,7 +155,7 @@ class RuleBaseLoader(ParserState):
             return None
         ctx = Context(self, path.name, "", data["__line__"])
         allowed = {"name", "version", "intended_use", "thresholds", "drug_classes", "test_results"}
-        self.check_keys(ctx, data, allowed, allowed)
+        self.check_keys(ctx, data, {*allowed, "must_not_miss"}, allowed)
         for name, spec in (data.get("drug_classes") or {}).items():
             if name in INTERNAL_KEYS:
                 continue
@@ -184,6 +187,7 @@ class RuleBaseLoader(ParserState):
         if not 0 < thresholds.possible < thresholds.likely <= 1:
             ctx.problem("thresholds must satisfy 0 < possible < likely <= 1")
         self.thresholds = thresholds
+        net = self._safety_net(ctx, data.get("must_not_miss"))
         if self.problems:
             return None
         return Meta(
@@ -194,7 +198,39 @@ class RuleBaseLoader(ParserState):
             references=dict(self.references),
             drug_classes=dict(self.drug_classes),
             test_result_fields=results,
+            safety_net=net,
         )
+
+    def _safety_net(self, ctx: Context, node: Any) -> SafetyNet | None:
+        """rulebase.yaml `must_not_miss`: by presentation, then the settling findings."""
+        if node is None:
+            return None
+        c = ctx.at(node)
+        if not isinstance(node, dict):
+            c.problem("must_not_miss must be a mapping (by_presentation, settle, source)")
+            return None
+        keys = {"by_presentation", "settle", "source"}
+        self.check_keys(c, node, keys, keys)
+        by = node.get("by_presentation") or {}
+        lists: dict[str, tuple[CauseCategory, ...]] = {}
+        for name, causes in by.items():
+            if name in INTERNAL_KEYS:
+                continue
+            if name not in PRESENTATIONS:
+                c.problem(f"unknown presentation {name!r}", suggest(name, PRESENTATIONS))
+                continue
+            lists[name] = self.enums(c, CauseCategory, causes, "cause")
+        settle: dict[CauseCategory, str] = {}
+        for name, value in (node.get("settle") or {}).items():
+            if name in INTERNAL_KEYS:
+                continue
+            cause = self.enum(c, CauseCategory, name, "cause")
+            if cause is not None:
+                settle[cause] = text(value)
+        unsettled = {x for xs in lists.values() for x in xs} - settle.keys()
+        if unsettled:
+            c.problem(f"must_not_miss: no settle text for {sorted(x.value for x in unsettled)}")
+        return SafetyNet(lists, settle, self.sources(c, node.get("source")))
 
     def _load_rule_file(self, path: Path) -> list[Rule]:
         data = self._read(path)
@@ -253,10 +289,10 @@ class RuleBaseLoader(ParserState):
         if not RULE_ID.match(rule_id):
             ctx.problem(f"rule id {rule_id!r} must look like R27, R27a or R27.1")
         for key, words in (("title", 2), ("rationale", 6)):
-            text = node[key]
-            if not isinstance(text, str) or len(text.split()) < words:
-                ctx.problem(f"{key} must have at least {words} words, not {text!r}")
-            elif re.search(r"\b(TODO|TBD|FIXME|XXX)\b", text):
+            value = node[key]
+            if not isinstance(value, str) or len(value.split()) < words:
+                ctx.problem(f"{key} must have at least {words} words, not {value!r}")
+            elif re.search(r"\b(TODO|TBD|FIXME|XXX)\b", value):
                 ctx.problem(f"{key} contains a placeholder")
         version = node["version"]
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -345,9 +381,9 @@ def _not_mirrorable(ref: Ref) -> bool:
 def content_hash(texts: dict[str, str]) -> str:
     """sha256 over the rule files' names and contents, in load order."""
     digest = hashlib.sha256()
-    for name, text in texts.items():
+    for name, content in texts.items():
         digest.update(name.encode() + b"\0")
-        digest.update(text.encode("utf-8") + b"\0")
+        digest.update(content.encode("utf-8") + b"\0")
     return "sha256:" + digest.hexdigest()
 
 

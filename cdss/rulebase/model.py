@@ -51,6 +51,8 @@ class AlertConclusion:
     summary: str
     action: str
     concerns: tuple[CauseCategory, ...] = ()
+    # The case facts whose recorded value can withdraw the alert (an unrecorded one never does).
+    withdrawn_by: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return f"alert {self.kind.value} {self.urgency.value}"
@@ -158,6 +160,21 @@ class Meta:
     references: dict[int, str]
     drug_classes: dict[str, DrugClass]
     test_result_fields: dict[TestKind, str]
+    safety_net: SafetyNet | None = None
+
+
+PRESENTATIONS = ("abrupt", "subacute", "gradual", "onset_unknown", "bilateral")
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyNet:
+    """What an under-documented answer lists when no cause has rule support: per presentation
+    (``PRESENTATIONS``), the causes that must not be missed, and per cause the findings that
+    would settle it. It is rule-base data (rulebase.yaml `must_not_miss`), with its sources."""
+
+    must_not_miss: dict[str, tuple[CauseCategory, ...]]
+    settle: dict[CauseCategory, str]
+    sources: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

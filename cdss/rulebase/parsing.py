@@ -20,6 +20,7 @@ import yaml
 from cdss.errors import RuleProblem
 from cdss.rulebase.fact_types import FactType, base_fact_types
 from cdss.rulebase.model import DrugClass, Thresholds
+from cdss.rulebase.refs import RefKind, fact_ref
 
 FINDING = re.compile(r"^(O\.)?F_[A-Z0-9_]+$")
 INTERNAL_KEYS = ("__line__", "__lines__")  # added by LineLoader to every mapping
@@ -120,6 +121,12 @@ class ParserState:
                 ctx.problem(f"missing required field {key!r}")
                 ok = False
         return ok
+
+    def unknown_fact(self, ctx: Context, name: Any, problem: str) -> None:
+        """Report a fact name that is not in the vocabulary (unless it is a drug's and the drug
+        classes could not be read: that is reported once, for rulebase.yaml)."""
+        if not (self.drugs_unread and fact_ref(str(name)).kind is RefKind.DRUG):
+            ctx.problem(problem, suggest(name, self.facts))
 
     def sources(self, ctx: Context, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
