@@ -19,29 +19,22 @@ import yaml
 from cdss.errors import RuleBaseError, RuleProblem
 from cdss.rulebase.conclusion_parser import ConclusionParser
 from cdss.rulebase.condition_parser import ConditionParser
-from cdss.rulebase.fact_types import drug_fact_types
+from cdss.rulebase.meta_parser import MetaParser
 from cdss.rulebase.model import (
-    PRESENTATIONS,
-    DrugClass,
     Evidence,
     Finding,
     Meta,
     Rule,
     RuleBase,
-    SafetyNet,
-    Thresholds,
 )
 from cdss.rulebase.parsing import (
     FINDING,
-    INTERNAL_KEYS,
     Context,
     LineLoader,
     ParserState,
     suggest,
-    text,
 )
-from cdss.rulebase.refs import LegRef, Ref, RefKind, fact_ref, is_other_leg
-from cdss.vocabulary import CauseCategory, TestKind
+from cdss.rulebase.refs import LegRef, Ref, RefKind, is_other_leg
 
 META_FILE = "rulebase.yaml"
 REFERENCES_FILE = "references.yaml"
@@ -73,6 +66,7 @@ class RuleBaseLoader(ParserState):
         self.topics: dict[str, str] = {}
         self.conditions = ConditionParser(self)
         self.conclusions = ConclusionParser(self)
+        self.meta = MetaParser(self)
 
     # ---- files -------------------------------------------------------------------------
     def _read(self, path: Path) -> Any:
@@ -126,111 +120,14 @@ class RuleBaseLoader(ParserState):
         if data is UNREAD:
             self.references_unread = True
             return
-        if not isinstance(data, dict) or not isinstance(data.get("references"), list):
-            self.problems.append(RuleProblem(path.name, 0, "", "expected a 'references' list"))
-            self.references_unread = True
-            return
-        for item in data["references"]:
-            line = item.get("__line__", 0) if isinstance(item, dict) else 0
-            if not isinstance(item, dict) or set(item) - set(INTERNAL_KEYS) != {"n", "citation"}:
-                self.problems.append(
-                    RuleProblem(path.name, line, "", "each reference needs exactly n and citation")
-                )
-                continue
-            if not isinstance(item["n"], int) or not str(item["citation"]).strip():
-                self.problems.append(RuleProblem(path.name, line, "", "bad reference entry"))
-                continue
-            if item["n"] in self.references:
-                self.problems.append(
-                    RuleProblem(path.name, line, "", f"duplicate reference {item['n']}")
-                )
-            self.references[item["n"]] = str(item["citation"]).strip()
+        self.meta.references(path.name, data)
 
     def _load_meta(self, path: Path) -> Meta | None:
         data = self._read(path)
-        if data is UNREAD or not isinstance(data, dict):
-            if data is not UNREAD:
-                self.problems.append(RuleProblem(path.name, 0, "", "expected a mapping"))
+        if data is UNREAD:
             self.drugs_unread = True
             return None
-        ctx = Context(self, path.name, "", data["__line__"])
-        allowed = {"name", "version", "intended_use", "thresholds", "drug_classes", "test_results"}
-        self.check_keys(ctx, data, {*allowed, "must_not_miss"}, allowed)
-        for name, spec in (data.get("drug_classes") or {}).items():
-            if name in INTERNAL_KEYS:
-                continue
-            c = ctx.at(spec)
-            if not isinstance(spec, dict):
-                c.problem(f"drug class {name!r} must be a mapping with members and source")
-                continue
-            self.check_keys(c, spec, {"members", "source"}, {"members", "source"})
-            members = tuple(str(m).strip().lower() for m in spec.get("members") or ())
-            self.drug_classes[name] = DrugClass(name, members, self.sources(c, spec.get("source")))
-            for m in members:
-                for fact in drug_fact_types(m):
-                    self.facts[fact.name] = fact
-        results: dict[TestKind, str] = {}
-        for test, fact in (data.get("test_results") or {}).items():
-            if test in INTERNAL_KEYS:
-                continue
-            kind = self.enum(ctx, TestKind, test, "test")
-            if fact not in self.facts or fact_ref(fact).section != "results":
-                ctx.problem(f"unknown result fact {fact!r}", suggest(fact, self.facts))
-            elif kind is not None:
-                results[kind] = fact
-        t = data.get("thresholds") or {}
-        thresholds = Thresholds(
-            likely=float(t.get("likely", 0.5)),
-            possible=float(t.get("possible", 0.15)),
-            close_call=float(t.get("close_call", 0.15)),
-        )
-        if not 0 < thresholds.possible < thresholds.likely <= 1:
-            ctx.problem("thresholds must satisfy 0 < possible < likely <= 1")
-        self.thresholds = thresholds
-        net = self._safety_net(ctx, data.get("must_not_miss"))
-        if self.problems:
-            return None
-        return Meta(
-            name=str(data.get("name", "")),
-            version=str(data.get("version", "")),
-            intended_use=" ".join(str(data.get("intended_use", "")).split()),
-            thresholds=thresholds,
-            references=dict(self.references),
-            drug_classes=dict(self.drug_classes),
-            test_result_fields=results,
-            safety_net=net,
-        )
-
-    def _safety_net(self, ctx: Context, node: Any) -> SafetyNet | None:
-        """rulebase.yaml `must_not_miss`: by presentation, then the settling findings."""
-        if node is None:
-            return None
-        c = ctx.at(node)
-        if not isinstance(node, dict):
-            c.problem("must_not_miss must be a mapping (by_presentation, settle, source)")
-            return None
-        keys = {"by_presentation", "settle", "source"}
-        self.check_keys(c, node, keys, keys)
-        by = node.get("by_presentation") or {}
-        lists: dict[str, tuple[CauseCategory, ...]] = {}
-        for name, causes in by.items():
-            if name in INTERNAL_KEYS:
-                continue
-            if name not in PRESENTATIONS:
-                c.problem(f"unknown presentation {name!r}", suggest(name, PRESENTATIONS))
-                continue
-            lists[name] = self.enums(c, CauseCategory, causes, "cause")
-        settle: dict[CauseCategory, str] = {}
-        for name, value in (node.get("settle") or {}).items():
-            if name in INTERNAL_KEYS:
-                continue
-            cause = self.enum(c, CauseCategory, name, "cause")
-            if cause is not None:
-                settle[cause] = text(value)
-        unsettled = {x for xs in lists.values() for x in xs} - settle.keys()
-        if unsettled:
-            c.problem(f"must_not_miss: no settle text for {sorted(x.value for x in unsettled)}")
-        return SafetyNet(lists, settle, self.sources(c, node.get("source")))
+        return self.meta.meta(path.name, data)
 
     def _load_rule_file(self, path: Path) -> list[Rule]:
         data = self._read(path)
