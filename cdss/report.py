@@ -39,11 +39,27 @@ def _refs(lines: list[str], refs: Iterable[decision_pb2.RuleRef], sign: str) -> 
             lines += _wrap(_facts(r.facts), "           ")
 
 
+def _headline(resp: foot_drop_service_pb2.EvaluateResponse) -> list[str]:
+    """The first lines: an under-documented case, then the most urgent alert."""
+    out = []
+    if resp.under_documented:
+        out.append(
+            "UNDER-DOCUMENTED CASE: no cause has rule support on the recorded facts; the "
+            "differential lists what must not be missed (not excluded) - examine and record more."
+        )
+    emergencies = [a for a in resp.alerts if a.urgency == pb.URGENCY_EMERGENCY]
+    if emergencies:
+        more = f" (+{len(emergencies) - 1} more emergency alerts)" if len(emergencies) > 1 else ""
+        out.append(f"EMERGENCY: {emergencies[0].summary}{more}")
+    return out
+
+
 def render(
     resp: foot_drop_service_pb2.EvaluateResponse, why_not: bool = False, trace: bool = False
 ) -> str:
     v = resp.ruleset_version
-    lines = [
+    lines = [*_headline(resp)]
+    lines += [
         f"Foot-drop decision support - case {resp.case_id or '(no id)'}",
         f"Rule base {v.version} ({v.content_hash[:19]}...)",
         *_wrap(resp.intended_use, ""),
@@ -56,11 +72,25 @@ def render(
         lines.append(f"      Rules: {', '.join(a.rule_ids)}")
         if a.facts:
             lines += _wrap(f"Facts: {_facts(a.facts)}", "      ")
+        if a.withdrawn_by:
+            lines += _wrap(
+                "Withdrawn only when recorded: " + ", ".join(a.withdrawn_by) + " (unrecorded "
+                "facts never withdraw it)",
+                "      ",
+            )
     lines += [
         "",
         "DIFFERENTIAL (most likely first)" + ("" if resp.causes else ": no cause has support"),
     ]
     for c in resp.causes:
+        if not c.supporting:  # listed because it must not be missed, not because of evidence
+            lines.append(
+                f"  {c.rank}. {_name(pb.CauseCategory, c.category, 'CAUSE_').capitalize()} - "
+                f"not excluded ({_name(pb.CauseGroup, c.group, 'CAUSE_GROUP_')})"
+            )
+            lines += _wrap(c.explanation.split(": ", 1)[-1], "       ")
+            _refs(lines, c.against, "-")
+            continue
         lines.append(
             f"  {c.rank}. {_name(pb.CauseCategory, c.category, 'CAUSE_').capitalize()} - "
             f"{_name(pb.Likelihood, c.likelihood, 'LIKELIHOOD_')}, certainty {c.certainty:.2f} "

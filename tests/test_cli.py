@@ -105,3 +105,19 @@ def test_rules_check_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert "active" in capsys.readouterr().out
     assert main(["rules", "list"]) == 0
     assert "R27 " in capsys.readouterr().out
+
+
+def test_an_under_documented_case_says_so_first_and_lists_what_must_not_be_missed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Triage-level input (a sudden left foot drop, nothing else): never an empty answer."""
+    case = tmp_path / "sparse.json"
+    case.write_text(json.dumps({"presentation": {"side": "SIDE_LEFT", "onset": "ONSET_SUDDEN"}}))
+    assert main(["evaluate", str(case)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("UNDER-DOCUMENTED CASE: no cause has rule support")
+    assert lines[1].startswith("EMERGENCY: Abrupt foot drop within 24 hours")
+    out = "\n".join(lines)
+    assert "1. Stroke - not excluded" in out
+    assert "Would settle it:" in out
+    assert "Withdrawn only when recorded: presentation.hours_since_onset" in out
