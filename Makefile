@@ -58,8 +58,8 @@ rules: $(STAMP) ## validate the rule base and list its rules
 docs: $(STAMP) ## regenerate docs/rules.md, the clinician-readable rule catalogue (commit it)
 	$(BIN)/python -m cdss rules --format markdown --output docs/rules.md
 
-clinical-report: $(STAMP) ## per cause: golden cases ranked first / in the top three, alerts, tests
-	$(BIN)/python -m tests.clinical_report
+clinical-report: $(STAMP) ## per case set and cause: top-1/top-3, alerts, tests; calibration plot in docs/review-runs/
+	$(BIN)/python -m tests.clinical_report --plot docs/review-runs/calibration.png
 
 bench: $(STAMP) ## benchmark against the empty gRPC call; prints ratios, writes bench-results.json
 	$(BIN)/python scripts/bench.py

@@ -1,4 +1,4 @@
-"""Command line: `python -m cdss serve | evaluate | rules`.
+"""Command line: `python -m cdss serve | evaluate | rules | audit`.
 
 Exit codes: 0 success, 1 failure (bad case file, unreachable server, invalid input, invalid
 rule base), 2 usage error.
@@ -200,6 +200,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from cdss.rulebase.compiler import compile_rulebase
     from cdss.rulebase.loader import load_rulebase
 
+    if args.action == "impact":
+        from cdss.impact import impact
+
+        if not args.against:
+            raise CliError("rules impact needs --against REV (a git revision or a rules directory)")
+        root = Path(args.cases_root)
+        for line in impact(Path(args.rules_dir), args.against, root):
+            print(line)
+        return 0
     compiled = compile_rulebase(load_rulebase(Path(args.rules_dir)))
     rb = compiled.rulebase
     active = [r for r in rb.rules if r.status == "active"]
@@ -270,9 +279,20 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--limit", type=int, default=20, help="records to list")
     au.set_defaults(func=cmd_audit)
 
-    ru = sub.add_parser("rules", help="check or list the rule base")
-    ru.add_argument("action", choices=["check", "list"], nargs="?", default="check")
+    ru = sub.add_parser(
+        "rules", help="check or list the rule base, or show which answers a change moves"
+    )
+    ru.add_argument("action", choices=["check", "list", "impact"], nargs="?", default="check")
     ru.add_argument("--rules-dir", default=str(DEFAULT_RULES_DIR))
+    ru.add_argument(
+        "--against",
+        help="impact: the rule base to compare with - a git revision (its rules/) or a directory",
+    )
+    ru.add_argument(
+        "--cases-root",
+        default=str(DEFAULT_RULES_DIR.parent),
+        help="impact: the project root whose tests/cases* folders hold the case library",
+    )
     ru.add_argument(
         "--format",
         choices=["text", "markdown"],

@@ -6,6 +6,11 @@ they need, how many of the required tests were suggested; then, per set, the eme
 got an EMERGENCY alert and the answers with an empty differential; then every case that misses
 an expectation, and why. The review holdout (tests/cases_review/holdout.txt) is reported
 apart and last. ``--rules-dir`` evaluates with another rule base (e.g. an older one).
+
+Calibration: over the whole review set, every cause an answer lists is scored right when it is
+the reviewer's expected cause (or an accepted alternative); per likelihood band (likely,
+possible, must not miss, unlikely) and per certainty decile it prints how often a listed cause
+was the right one, and ``--plot FILE`` writes the reliability plot (PNG).
 """
 
 from __future__ import annotations
@@ -148,13 +153,84 @@ def report(name: str, results: list[tuple[GoldenCase, Response]], verbose: bool)
                 print(f"      ranked: {', '.join(o.ranked) or '(empty)'}; alerts: {o.alerts}")
 
 
+BANDS = (
+    "LIKELIHOOD_LIKELY",
+    "LIKELIHOOD_POSSIBLE",
+    "LIKELIHOOD_MUST_NOT_MISS",
+    "LIKELIHOOD_UNLIKELY",
+)
+
+
+def calibration(
+    results: list[tuple[GoldenCase, Response]],
+) -> tuple[dict[str, list[int]], list[list[int]]]:
+    """Per band and per certainty decile: [causes listed, of which the right one]."""
+    bands = {b: [0, 0] for b in BANDS}
+    deciles = [[0, 0] for _ in range(10)]
+    for g, resp in results:
+        if "top_cause" not in g.expect:
+            continue
+        right = {g.expect["top_cause"], *g.expect.get("acceptable_top", [])}
+        for c in resp.causes:
+            hit = decision_pb2.CauseCategory.Name(c.category) in right
+            band = bands[decision_pb2.Likelihood.Name(c.likelihood)]
+            band[0] += 1
+            band[1] += hit
+            cell = deciles[min(int(c.certainty * 10), 9)]
+            cell[0] += 1
+            cell[1] += hit
+    return bands, deciles
+
+
+def print_calibration(results: list[tuple[GoldenCase, Response]], plot: Path | None) -> None:
+    bands, deciles = calibration(results)
+    print(f"\n== calibration on the review set ({len(results)} cases, every listed cause)")
+    for band, (n, hits) in bands.items():
+        print(
+            f"  {band.removeprefix('LIKELIHOOD_').lower():14} {_pct(hits, n)} were the right cause"
+        )
+    for i, (n, hits) in enumerate(deciles):
+        if n:
+            print(f"  certainty {i / 10:.1f}-{(i + 1) / 10:.1f}: {_pct(hits, n)}")
+    if plot is None:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [(i + 0.5) / 10 for i, (n, _) in enumerate(deciles) if n]
+    ys = [hits / n for n, hits in deciles if n]
+    sizes = [20 + 4 * n for n, _ in deciles if n]
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.scatter(xs, ys, s=sizes, label="listed causes (area = number)")
+    ax.plot(xs, ys)
+    ax.set_xlabel("certainty of a listed cause (decile midpoint)")
+    ax.set_ylabel("fraction that were the reviewer's cause")
+    ax.set_title(f"Reliability on the blind review set ({len(results)} cases)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(plot, dpi=120)
+    plt.close(fig)
+    print(f"  reliability plot written to {plot}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rules-dir", type=Path, default=DEFAULT_RULES_DIR)
     parser.add_argument("--quiet", action="store_true", help="figures only, no failing cases")
+    parser.add_argument("--plot", type=Path, help="write the calibration plot (PNG) here")
     args = parser.parse_args()
+    review: list[tuple[GoldenCase, Response]] = []
     for name, cases in case_sets().items():
-        report(name, evaluate(cases, args.rules_dir), verbose=not args.quiet)
+        results = evaluate(cases, args.rules_dir)
+        report(name, results, verbose=not args.quiet)
+        if name.startswith("review"):
+            review += results
+    print_calibration(review, args.plot)
     return 0
 
 

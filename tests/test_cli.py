@@ -121,3 +121,30 @@ def test_an_under_documented_case_says_so_first_and_lists_what_must_not_be_misse
     assert "1. Stroke - not excluded" in out
     assert "Would settle it:" in out
     assert "Withdrawn only when recorded: presentation.hours_since_onset" in out
+
+
+def test_rules_impact_shows_which_answers_a_rule_change_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy of the rule base whose stroke-window red flag is only URGENT: the impact report
+    names the cases whose stroke alert it moves, and the summary counts them."""
+    import shutil
+
+    old = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", old)
+    red = old / "65-red-flags.yaml"
+    text = red.read_text(encoding="utf-8")
+    start = text.index("  - id: R202\n")
+    urgent = text[start:].replace("urgency: URGENCY_EMERGENCY", "urgency: URGENCY_URGENT", 1)
+    red.write_text(text[:start] + urgent)
+    assert main(["rules", "impact", "--against", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert "safety_s1_01_sudden_isolated_foot_drop_2h: " in out
+    assert "alerts +acute_stroke:emergency" in out  # present now, absent in the other rule base
+    assert "answers changed" in out
+    assert "top-1 review holdout: before -> after" in out
+
+
+def test_rules_impact_refuses_an_unknown_revision(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "impact", "--against", "no-such-revision"]) == 1
+    assert "neither a rules directory nor a git revision" in capsys.readouterr().err
