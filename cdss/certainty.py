@@ -21,18 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cdss.rulebase.model import Evidence
+from cdss.rulebase.model import WeightedEvidence
 from cdss.vocabulary import URGENCY_ORDER, CauseCategory, Urgency
 
 CAUSE_ORDER = {c: i for i, c in enumerate(CauseCategory)}
-
-
-@dataclass(frozen=True, slots=True)
-class WeightedEvidence:
-    """One evidence conclusion of one fired rule (its id, so one rule counts once per cause)."""
-
-    rule_id: str
-    evidence: Evidence
 
 
 @dataclass(slots=True)

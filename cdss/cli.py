@@ -24,7 +24,7 @@ from grpc_status import rpc_status
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.config import ServerConfig, audit_target
 from cdss.errors import CdssError
-from cdss.evaluator import DEFAULT_RULES_DIR
+from cdss.paths import DEFAULT_RULES_DIR
 from cdss.report import render
 
 DEFAULT_TIMEOUT = 10.0

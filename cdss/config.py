@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdss.evaluator import DEFAULT_RULES_DIR
+from cdss.paths import DEFAULT_RULES_DIR
 
 MAX_MESSAGE_BYTES = 1024 * 1024  # transport limit; the servicer limits the case itself
 MAX_CASE_BYTES = 64 * 1024  # a real case is under 2 KiB; anything near this is not a case

@@ -59,6 +59,12 @@ def _rejected_rules(stratum: Stratum, tag: int) -> list[str]:
     return out
 
 
+def _rule_name(message: str) -> str:
+    """The rule an action is for: durable-rules writes the action as a JSON object whose first
+    key is the rule name (``{"r12": {"m": {...}}}``); the fact it carries is not parsed."""
+    return message[2 : message.index('"', 2)]
+
+
 class Engine:
     """Owns the durable-rules rulesets of one compiled rule base."""
 
@@ -115,9 +121,7 @@ class Engine:
                 for i, p in enumerate(props):
                     for name in self._fire(handle, stratum, p):
                         fired.append(Firing(stratum.index, self.compiled.by_name[name], i))
-                fired.sort(
-                    key=lambda f: (int(f.rule.name[1:].rstrip("m")), f.rule.mirrored, f.unit)
-                )
+                fired.sort(key=lambda f: (f.rule.index, f.rule.mirrored, f.unit))
                 for f in fired:
                     for prop in f.rule.finding_props:
                         props[f.unit][prop] = True
@@ -137,7 +141,7 @@ class Engine:
             result = dre.start_action_for_state(handle, state)
             message = result[1] if result else None
             while message:
-                names.append(message[2 : message.index('"', 2)])
+                names.append(_rule_name(message))
                 message = dre.complete_and_start_action(handle, state)
         except EngineFailure:
             raise

@@ -10,12 +10,14 @@ from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
 from cdss.next_questions import NextQuestions
+from cdss.paths import DEFAULT_RULES_DIR
 from cdss.reasoning import Reasoner
 from cdss.rulebase.compiler import CompiledRuleBase, compile_rulebase
 from cdss.rulebase.loader import load_rulebase
+from cdss.scoring import ScoreOnce, Scoring
 from cdss.validation import validate
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+__all__ = ["DEFAULT_RULES_DIR", "Evaluator"]  # the rules path is re-exported from its old home
 
 
 class Evaluator:
@@ -24,9 +26,10 @@ class Evaluator:
     def __init__(self, compiled: CompiledRuleBase) -> None:
         self.compiled = compiled
         self.engine = Engine(compiled)
-        self.reasoner = Reasoner(compiled)
+        self.scoring = Scoring(compiled)
+        self.reasoner = Reasoner(compiled, self.scoring)
         self._drugs = frozenset(compiled.drug_names)
-        self.next_questions = NextQuestions(self.engine, self.reasoner, self._drugs)
+        self.next_questions = NextQuestions(self.engine, self.scoring, self._drugs)
 
     @classmethod
     def from_directory(cls, directory: Path = DEFAULT_RULES_DIR) -> Evaluator:
@@ -35,13 +38,14 @@ class Evaluator:
     def evaluate(self, case: Case) -> Decision:
         validate(case)
         units = build_units(case, self._drugs)
-        firings, props = self.engine.run(units, self.reasoner.cause_props)
-        decision = self.reasoner.decide(case, units, props, firings)
-        if decision.requests:
-            base, ranked = self.next_questions.baseline(case, units, props, firings)
-            if self.next_questions.uncertain(ranked):
-                requests = self.next_questions.rank(base, decision.requests)
-                decision = dataclasses.replace(decision, requests=requests)
+        hook = ScoreOnce(self.scoring)
+        firings, props = self.engine.run(units, hook)
+        scores = hook.result(firings)  # computed once, handed to the answer and the what-ifs
+        decision = self.reasoner.decide(case, units, props, firings, scores)
+        if decision.requests and self.scoring.uncertain(scores):
+            base = self.next_questions.baseline(case, units, props, firings, scores)
+            requests = self.next_questions.rank(base, decision.requests)
+            decision = dataclasses.replace(decision, requests=requests)
         return decision
 
     def close(self) -> None:

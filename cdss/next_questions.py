@@ -22,17 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdss import case_fields, facts, vocabulary
-from cdss.certainty import CauseScore
 from cdss.decision import InformationRequest
 from cdss.engine import Engine, Firing
 from cdss.flatten import Unit, build_units
-from cdss.reasoning import Reasoner, cause_label
-from cdss.rulebase.catalogue import words
+from cdss.names import cause_label, legs_label, words
+from cdss.rulebase.refs import LegRef, fact_ref
+from cdss.scoring import Scores, Scoring
 from cdss.vocabulary import Leg, Urgency
 from cdss.whatif import WhatIf, changed_props, fired_by_unit
 
 MAX_WHAT_IFS = 40  # what-if evaluations per case, at most
-LEGS = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
 
 # The sections whose fields are bedside questions, and the case message each one reads.
 _PROBED_SECTIONS = {
@@ -115,42 +114,34 @@ class Baseline:
 
 
 class NextQuestions:
-    def __init__(self, engine: Engine, reasoner: Reasoner, drug_names: frozenset[str]) -> None:
+    def __init__(self, engine: Engine, scoring: Scoring, drug_names: frozenset[str]) -> None:
         self.engine = engine
-        self.reasoner = reasoner
+        self.scoring = scoring
         self.drug_names = drug_names
-        self.whatif = WhatIf(engine.compiled, reasoner.barrier)
+        self.whatif = WhatIf(engine.compiled, scoring.barrier)
 
+    @staticmethod
     def baseline(
-        self,
         case: facts.Case,
         units: list[Unit],
         props: list[dict[str, Any]],
         firings: list[Firing],
-    ) -> tuple[Baseline, list[CauseScore]]:
-        """The evaluated case as what-ifs start from it, and its ranked causes."""
-        scores, ranked = self.reasoner.scores(self.reasoner.before_causes(firings))
-        certainties = {c: s.certainty for c, s in scores.items()}
-        return Baseline(case, units, props, fired_by_unit(firings, len(units)), certainties), ranked
+        scores: Scores,
+    ) -> Baseline:
+        """The evaluated case as what-ifs start from it (scores: its Scores)."""
+        fired = fired_by_unit(firings, len(units))
+        return Baseline(case, units, props, fired, scores.certainties)
 
     def _certainties(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
         units = build_units(case, self.drug_names)
         if [u.leg for u in units] != [u.leg for u in base.units]:
             # the change moved the affected legs (side not recorded): evaluate it afresh
             firings, _ = self.engine.run(units, None)
-            scores, _ = self.reasoner.scores(firings)
-            return {c: s.certainty for c, s in scores.items()}
+            return self.scoring.score(firings).certainties
         return self.whatif.certainties(
             (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
             for i, u in enumerate(units)
         )
-
-    def uncertain(self, ranked: list[CauseScore]) -> bool:
-        t = self.reasoner.thresholds
-        if not ranked or not ranked[0].has_support:
-            return True
-        gap = ranked[0].certainty - (ranked[1].certainty if ranked[1].has_support else 0.0)
-        return ranked[0].certainty < t.likely or gap < t.close_call
 
     def rank(
         self, base: Baseline, requests: tuple[InformationRequest, ...]
@@ -188,8 +179,8 @@ class NextQuestions:
                 mean = sum(r[1] for r in results) / len(results)
                 if mean > best[0]:
                     label = " and ".join(f.partition(".")[2].replace("_", " ") for f in fields)
-                    if fields[0].startswith("A.") and legs:
-                        label += f" ({'/'.join(LEGS[leg] for leg in legs)} leg)"
+                    if fact_ref(fields[0]).leg is LegRef.AFFECTED and legs:
+                        label += f" ({legs_label(legs)} leg)"
                     name = fields[0].partition(".")[2]
                     text = f"{label}: " + "; ".join(
                         f"{value_words(name, v)} → {lead}" for v, _, lead in results

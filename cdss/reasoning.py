@@ -1,28 +1,23 @@
-"""From the rules that fired to the answer: certainties, ranking, explanations, merging.
+"""From the rules that fired to the answer.
 
-The engine decides what fires; this module only turns the firings into the Decision:
-it combines evidence (cdss.certainty), merges alerts/tests/treatments raised by several
-rules, drops tests whose result is already in the case, applies ``withhold`` conclusions,
-and writes the explanations from the rules' titles and the facts they matched.
+The engine decides what fires; the Reasoner only assembles the Decision from the firings and
+the evaluation's Scores (cdss.scoring): the ranked causes with the rules for and against each
+(cdss.evidence traces the facts behind them), alerts, tests and treatments raised by several
+rules merged into one each (cdss.merging), tests whose result is already in the case and
+``withhold`` conclusions kept out, and the explanations (cdss.explanation).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from cdss import facts
-from cdss.certainty import CauseScore, combine, rank
+from cdss import explanation, facts, safety_net
 from cdss.decision import (
     Alert,
     Decision,
-    FactValue,
     InformationRequest,
     RankedCause,
-    RuleRef,
     SuggestedTest,
     SuggestedTreatment,
     TraceEntry,
@@ -30,356 +25,104 @@ from cdss.decision import (
     Withheld,
 )
 from cdss.engine import Firing
+from cdss.evidence import EvidenceTrace, leg_specific, rule_ids, show
 from cdss.flatten import Unit
-from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
-from cdss.rulebase.conditions import Leaf
+from cdss.merging import conclusions, group, merge
+from cdss.names import case_path
+from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.fact_types import property_name
-from cdss.rulebase.loader import close_call_property
 from cdss.rulebase.model import (
     AlertConclusion,
-    Finding,
     Request,
     TestConclusion,
     TreatmentConclusion,
     Withhold,
 )
-from cdss.vocabulary import (
-    CAUSE_GROUP,
-    URGENCY_ORDER,
-    CauseCategory,
-    Leg,
-    Likelihood,
-    Onset,
-    Side,
-    TestKind,
-    Urgency,
-)
+from cdss.rulebase.refs import fact_ref
+from cdss.scoring import Scores, Scoring
+from cdss.vocabulary import CAUSE_GROUP, URGENCY_ORDER, CauseCategory, TestKind, Urgency
 
 TOP = 3  # causes "at the top" of the differential; the others get a why-not
-LEG_NAME = {Leg.LEG_LEFT: "left", Leg.LEG_RIGHT: "right"}
-OTHER_LEG = {Leg.LEG_LEFT: Leg.LEG_RIGHT, Leg.LEG_RIGHT: Leg.LEG_LEFT}
-KEY_FACTS = (
-    ("presentation.onset", "Onset (sudden, acute, subacute, gradual)"),
-    ("presentation.days_since_onset", "Days since onset"),
-    ("patient.age_years", "Age"),
-    ("presentation.course", "Course"),
-)
+Blocked = dict[Any, tuple[str, list[str]]]  # withheld item -> (reason, rule ids)
 
 
-def cause_label(cause: CauseCategory) -> str:
-    return cause.value.removeprefix("CAUSE_").replace("_", " ").lower().replace("l5 ", "L5 ")
+def _urgency(c: AlertConclusion) -> int:
+    return URGENCY_ORDER[c.urgency]
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    compiled: CompiledRuleBase
-    case: facts.Case
-    units: list[Unit]
-    props: list[dict[str, Any]]
-    concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
-    evidence_index: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
-    leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
-    _matched: dict[int, list[Leaf]] = field(default_factory=dict)  # caches, per firing
-    _facts: dict[int, tuple[FactValue, ...]] = field(default_factory=dict)
-    _evidence: dict[int, tuple[FactValue, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def build(  # noqa: PLR0917 - one call site, named where it is called
-        cls,
-        compiled: CompiledRuleBase,
-        case: facts.Case,
-        units: list[Unit],
-        props: list[dict[str, Any]],
-        firings: list[Firing],
-        leg_specific: dict[str, bool],
-    ) -> _Context:
-        concluded: dict[tuple[int, str], Firing] = {}
-        index: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]] = {}
-        for f in firings:
-            for prop in f.rule.finding_props:
-                concluded.setdefault((f.unit, prop), f)
-            for w in f.rule.evidence:
-                e = w.evidence
-                index.setdefault((e.cause, e.direction), []).append((e.weight, f))
-        return cls(compiled, case, units, props, concluded, index, leg_specific)
-
-    def matched(self, firing: Firing) -> list[Leaf]:
-        key = id(firing)
-        if key not in self._matched:
-            self._matched[key] = firing.rule.condition.matched(self.props[firing.unit])
-        return self._matched[key]
-
-    def leg(self, firing: Firing) -> Leg | None:
-        return self.units[firing.unit].leg
-
-    def fact_values(self, firing: Firing) -> tuple[FactValue, ...]:
-        """Every leaf of the rule's condition that held, as the trace shows it."""
-        key = id(firing)
-        if key not in self._facts:
-            props = self.props[firing.unit]
-            leg = self.leg(firing)
-            out = [_fact_value(leaf, props, leg) for leaf in self.matched(firing)]
-            self._facts[key] = tuple(dict.fromkeys(out))
-        return self._facts[key]
-
-    def evidence(self, firing: Firing) -> tuple[FactValue, ...]:
-        """The case facts behind a firing: findings it matched are replaced by the facts of the
-        rules that concluded them (recursively); what it matched by an absence ("not ...") is
-        left out (it is in the trace)."""
-        key = id(firing)
-        if key in self._evidence:
-            return self._evidence[key]
-        props = self.props[firing.unit]
-        leg = self.leg(firing)
-        out: list[FactValue] = []
-        for leaf in self.matched(firing):
-            if not leaf.holds(props):
-                continue  # matched by an absence ("not ..."): shown in the trace only
-            is_finding = leaf.op == "has" and leaf.name.startswith(("F_", "O.F_"))
-            if not is_finding:
-                out.append(_fact_value(leaf, props, leg))
-                continue
-            source = self.concluded_by.get((firing.unit, leaf.prop))
-            if source is None or not props.get(leaf.prop):
-                continue
-            # the concluding rule is in an earlier stratum, so this recursion always ends
-            out.extend(self.evidence(source))
-        self._evidence[key] = tuple(dict.fromkeys(out))
-        return self._evidence[key]
-
-    def ref(self, firing: Firing, weight: float = 0.0) -> RuleRef:
-        r = firing.rule.rule
-        return RuleRef(r.id, r.title, self._ref_leg(firing), self.evidence(firing), weight)
-
-    def _ref_leg(self, firing: Firing) -> Leg | None:
-        return self.leg(firing) if self.leg_specific[firing.rule.name] else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _display_name(name: str, leg: Leg | None) -> str:
-    if name.startswith(("A.", "O.")) and leg is not None:
-        side = leg if name.startswith("A.") else OTHER_LEG[leg]
-        rest = name[2:]
-        if rest.startswith("F_"):
-            return f"finding {rest} ({LEG_NAME[side]} leg)"
-        return f"exam.{LEG_NAME[side]}.{rest}"
-    if name.startswith("F_"):
-        return f"finding {name}" + (f" ({LEG_NAME[leg]} leg)" if leg is not None else "")
-    return name
-
-
-def case_path(name: str, leg: Leg | None) -> str:
-    """A rule's fact name as the case-format path (``A.x`` on the left leg is
-    ``exam.left.x``; ``general.x`` is ``exam.general.x``)."""
-    if name.startswith(("A.", "O.")):
-        if leg is None:
-            return f"exam.{'affected' if name.startswith('A.') else 'other'}_leg.{name[2:]}"
-        side = leg if name.startswith("A.") else OTHER_LEG[leg]
-        return f"exam.{LEG_NAME[side]}.{name[2:]}"
-    if name.startswith("general."):
-        return f"exam.{name}"
-    return name
-
-
-PRESENTED = {
-    "abrupt": "foot drop of abrupt onset",
-    "subacute": "foot drop evolving over days to weeks",
-    "gradual": "slowly progressive foot drop",
-    "onset_unknown": "foot drop whose onset is not recorded",
-    "bilateral": "foot drop of both legs",
-}
-
-
-def presentations(case: facts.Case) -> list[str]:
-    """The presentations of rulebase.yaml's safety net that this case has."""
-    onset = case.presentation.onset
-    out = []
-    if onset in (Onset.ONSET_SUDDEN, Onset.ONSET_ACUTE) or case.presentation.onset_unwitnessed:
-        out.append("abrupt")
-    elif onset == Onset.ONSET_SUBACUTE:
-        out.append("subacute")
-    elif onset == Onset.ONSET_GRADUAL:
-        out.append("gradual")
-    else:
-        out.append("onset_unknown")
-    if case.presentation.side == Side.SIDE_BILATERAL:
-        out.append("bilateral")
-    return out
-
-
-def _fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
-    name = _display_name(leaf.name, leg)
-    value = props.get(leaf.prop)
-    if leaf.name.startswith("cause "):
-        return FactValue(name, _show(value) if leaf.op != "has" else ("yes" if value else "no"))
-    if leaf.op == "has" and not leaf.name.startswith(("F_", "O.F_")):
-        text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
-        return FactValue(name, text)
-    if leaf.op == "has":
-        return FactValue(name, "present" if value else "absent")
-    if leaf.other_prop:
-        other = _display_name(leaf.other_name, leg)
-        return FactValue(name, f"{_show(value)} (vs {other} = {_show(props.get(leaf.other_prop))})")
-    return FactValue(name, _show(value))
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "not recorded"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _merge_facts(groups: Iterable[Iterable[FactValue]]) -> tuple[FactValue, ...]:
-    return tuple(dict.fromkeys(f for g in groups for f in g))
-
-
-def _ids(firings: Iterable[Firing]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.rule.rule.id for f in firings))
+def _withdrawn_by(
+    trace: EvidenceTrace, items: list[tuple[AlertConclusion, Firing]]
+) -> tuple[str, ...]:
+    """The case fields that would withdraw an alert, from every rule that raised it."""
+    paths = (case_path(fact_ref(n), trace.leg(f)) for c, f in items for n in c.withdrawn_by)
+    return tuple(dict.fromkeys(paths))
 
 
 class Reasoner:
-    """Turns the firings of one evaluation into a Decision."""
+    """Turns the firings of one evaluation, and its Scores, into a Decision."""
 
-    def __init__(self, compiled: CompiledRuleBase) -> None:
+    def __init__(self, compiled: CompiledRuleBase, scoring: Scoring) -> None:
         self.compiled = compiled
-        meta = compiled.rulebase.meta
-        self.thresholds = meta.thresholds
-        self.test_result_fields = meta.test_result_fields
-        self.barrier = min((s.index for s in compiled.strata if s.needs_causes), default=10**6)
-        # text that depends only on the rule: built once, at start-up
-        self._trace_text = {name: _trace_text(rule) for name, rule in compiled.by_name.items()}
-        self.leg_specific = {
-            name: any(leaf.name.startswith(("A.", "O.", "F_")) for leaf in rule.condition.leaves())
-            for name, rule in compiled.by_name.items()
-        }
+        self.scoring = scoring
+        self.test_result_fields = compiled.rulebase.meta.test_result_fields
+        # what depends only on the rule: built once, at start-up
+        self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
+        self._leg_specific = leg_specific(compiled)
+        self._active = [r for r in compiled.rulebase.rules if r.status == "active"]
 
-    # ---- called by the engine between strata ---------------------------------------------
-    def scores(
-        self, firings: list[Firing]
-    ) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore]]:
-        scores, ranked, _ = self._score(firings)
-        return scores, ranked
-
-    def _score(
-        self, firings: list[Firing]
-    ) -> tuple[dict[CauseCategory, CauseScore], list[CauseScore], dict[CauseCategory, Urgency]]:
-        evidence = [w for f in firings for w in f.rule.evidence]
-        scores = combine(evidence)
-        alert_urgency = self._alert_urgency(firings)
-        return scores, rank(scores, alert_urgency), alert_urgency
-
-    def before_causes(self, firings: list[Firing]) -> list[Firing]:
-        """The firings of the strata before the first one that tests cause certainties."""
-        return [f for f in firings if f.stratum < self.barrier]
-
-    def cause_props(self, firings: list[Firing]) -> dict[str, Any]:
-        """Certainty and rank of every cause, and which pair leads unresolved (close call),
-        for the rules of the strata after the evidence."""
-        _, ranked = self.scores(firings)
-        out: dict[str, Any] = {}
-        for i, s in enumerate(ranked, start=1):
-            out[f"c_{s.cause.value}"] = round(s.certainty, 4)
-            out[f"rank_{s.cause.value}"] = i if s.has_support else 99
-        first, second = ranked[0], ranked[1]
-        gap = round(first.certainty, 2) - round(second.certainty, 2)
-        if second.has_support and gap < self.thresholds.close_call:
-            out[close_call_property(first.cause, second.cause)] = True
-        return out
-
-    @staticmethod
-    def _alert_urgency(firings: list[Firing]) -> dict[CauseCategory, Urgency]:
-        out: dict[CauseCategory, Urgency] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, AlertConclusion) and c.urgency != Urgency.URGENCY_ROUTINE:
-                    for cause in c.concerns:
-                        if cause not in out or URGENCY_ORDER[c.urgency] < URGENCY_ORDER[out[cause]]:
-                            out[cause] = c.urgency
-        return out
-
-    # ---- the answer ------------------------------------------------------------------------
     def decide(
         self,
         case: facts.Case,
         units: list[Unit],
         props: list[dict[str, Any]],
         firings: list[Firing],
+        scores: Scores,
     ) -> Decision:
-        ctx = _Context.build(self.compiled, case, units, props, firings, self.leg_specific)
-        # rank as the rules after the evidence saw it (alerts raised later do not re-rank)
-        scores, ranked, alert_urgency = self._score(self.before_causes(firings))
-        causes = self._causes(ctx, firings, ranked, alert_urgency)
-        alerts = self._alerts(ctx, firings)
-        causes += self._not_excluded(ctx, firings, causes)
+        trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
+        causes = self._causes(trace, scores)
+        net = self.compiled.rulebase.meta.safety_net
+        causes += safety_net.not_excluded(net, case, trace, firings, causes)
         listed = {c.category for c in causes[:TOP]}
-        blocked = self._withheld_by_rules(firings)
+        blocked: Blocked = {
+            item: (g.best.reason, [f.rule.rule.id for f in g.firings])
+            for item, g in merge(firings, Withhold, lambda c: c.item).items()
+        }
         withheld = [Withheld(item, reason, tuple(ids)) for item, (reason, ids) in blocked.items()]
-        tests = self._tests(ctx, firings, withheld, blocked)
-        treatments = self._treatments(ctx, firings, blocked)
+        tests = self._tests(trace, case, firings, withheld, blocked)
         rb = self.compiled.rulebase
         return Decision(
             case_id=case.case_id,
-            alerts=alerts,
+            alerts=self._alerts(trace, firings),
             causes=tuple(causes),
             tests=tests,
-            treatments=treatments,
-            requests=self._requests(ctx, firings),
-            not_assessed=self._not_assessed(case, units),
-            conflicts=self._conflicts(ctx, firings, scores),
-            trace=tuple(self._trace(ctx, f) for f in firings),
+            treatments=self._treatments(trace, firings, blocked),
+            requests=self._requests(trace, firings),
+            not_assessed=explanation.not_assessed(case, units, self._active),
+            conflicts=self._conflicts(trace, scores),
+            trace=tuple(self._trace(trace, f) for f in firings),
             ruleset_version=rb.meta.version,
             ruleset_hash=rb.content_hash,
             intended_use=rb.meta.intended_use,
-            why_not=self._why_not(ctx, firings, scores, ranked, listed),
+            why_not=self._why_not(trace, scores, listed),
             withheld=tuple(withheld),
             under_documented=not any(c.supporting for c in causes),
         )
 
-    def _refs(
-        self, ctx: _Context, firings: list[Firing], cause: CauseCategory, direction: int
-    ) -> tuple[RuleRef, ...]:
-        best: dict[str, tuple[float, Firing]] = {}
-        for weight, f in ctx.evidence_index.get((cause, direction), ()):
-            rid = f.rule.rule.id
-            if rid not in best or weight > best[rid][0]:
-                best[rid] = (weight, f)
-        ordered = sorted(best.values(), key=lambda wf: -wf[0])
-        return tuple(ctx.ref(f, w) for w, f in ordered)
-
-    def _likelihood(self, s: CauseScore, alert: Urgency | None) -> Likelihood:
-        if s.certainty >= self.thresholds.likely:
-            return Likelihood.LIKELIHOOD_LIKELY
-        if alert in (Urgency.URGENCY_EMERGENCY, Urgency.URGENCY_URGENT):
-            return Likelihood.LIKELIHOOD_MUST_NOT_MISS
-        if s.certainty < self.thresholds.possible and (s.against_bedside or s.against_result):
-            return Likelihood.LIKELIHOOD_UNLIKELY
-        return Likelihood.LIKELIHOOD_POSSIBLE
-
-    def _causes(
-        self,
-        ctx: _Context,
-        firings: list[Firing],
-        ranked: list[CauseScore],
-        alert_urgency: dict[CauseCategory, Urgency],
-    ) -> list[RankedCause]:
+    def _causes(self, trace: EvidenceTrace, scores: Scores) -> list[RankedCause]:
         out: list[RankedCause] = []
-        for s in ranked:
+        for s in scores.ranked:
             if not s.has_support:
                 continue
-            supporting = self._refs(ctx, firings, s.cause, +1)
-            against = self._refs(ctx, firings, s.cause, -1)
-            likelihood = self._likelihood(s, alert_urgency.get(s.cause))
+            supporting = trace.refs(s.cause, +1)
+            against = trace.refs(s.cause, -1)
+            likelihood = self.scoring.likelihood(s, scores.alert_urgency.get(s.cause))
             out.append(
                 RankedCause(
                     category=s.cause,
                     group=CAUSE_GROUP[s.cause],
                     certainty=round(s.certainty, 3),
                     likelihood=likelihood,
-                    explanation=self._explain(s, likelihood, supporting, against),
+                    explanation=explanation.cause_explanation(s, likelihood, supporting, against),
                     rank=len(out) + 1,
                     supporting=supporting,
                     against=against,
@@ -388,186 +131,68 @@ class Reasoner:
         return out
 
     @staticmethod
-    def _explain(
-        s: CauseScore,
-        likelihood: Likelihood,
-        supporting: tuple[RuleRef, ...],
-        against: tuple[RuleRef, ...],
-    ) -> str:
-        word = likelihood.value.removeprefix("LIKELIHOOD_").replace("_", " ").lower()
-        text = f"{cause_label(s.cause).capitalize()}: {word} (certainty {s.certainty:.2f})."
-        if supporting:
-            text += (
-                " For: "
-                + "; ".join(f"{r.title} [{r.rule_id} +{r.weight:.2f}]" for r in supporting)
-                + "."
-            )
-        if against:
-            text += (
-                " Against: "
-                + "; ".join(f"{r.title} [{r.rule_id} -{r.weight:.2f}]" for r in against)
-                + "."
-            )
-        return text
-
     def _why_not(
-        self,
-        ctx: _Context,
-        firings: list[Firing],
-        scores: dict[CauseCategory, CauseScore],
-        ranked: list[CauseScore],
-        listed: set[CauseCategory],
+        trace: EvidenceTrace, scores: Scores, listed: set[CauseCategory]
     ) -> tuple[WhyNot, ...]:
         out = []
-        for s in ranked:
+        for s in scores.ranked:
             if s.cause in listed:
                 continue
-            against = self._refs(ctx, firings, s.cause, -1)
-            label = cause_label(s.cause).capitalize()
-            if against:
-                text = f"{label} was lowered by: " + "; ".join(
-                    f"{r.title} [{r.rule_id} -{r.weight:.2f}]" for r in against
-                )
-                if not s.has_support:
-                    text += "; nothing in the case supports it"
-                text += "."
-            elif s.has_support:
-                text = (
-                    f"{label} has some support (certainty {s.certainty:.2f}) "
-                    "but less than the causes above."
-                )
-            else:
-                text = f"{label}: nothing in the case supports or lowers it (no rule for it fired)."
-            out.append(WhyNot(s.cause, round(scores[s.cause].certainty, 3), text, against))
+            against = trace.refs(s.cause, -1)
+            text = explanation.why_not(s, against)
+            out.append(WhyNot(s.cause, round(s.certainty, 3), text, against))
         return tuple(out)
 
-    def _alerts(self, ctx: _Context, firings: list[Firing]) -> tuple[Alert, ...]:
-        merged: dict[Any, tuple[AlertConclusion, list[Firing]]] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, AlertConclusion):
-                    if c.kind not in merged:
-                        merged[c.kind] = (c, [f])
-                        continue
-                    best, fs = merged[c.kind]
-                    fs.append(f)
-                    if URGENCY_ORDER[c.urgency] < URGENCY_ORDER[best.urgency]:
-                        merged[c.kind] = (c, fs)
+    @staticmethod
+    def _alerts(trace: EvidenceTrace, firings: list[Firing]) -> tuple[Alert, ...]:
+        merged = merge(
+            firings, AlertConclusion, lambda c: c.kind, lambda c: URGENCY_ORDER[c.urgency]
+        )
         alerts = [
             Alert(
-                c.kind,
-                c.urgency,
-                c.summary,
-                c.action,
-                _ids(fs),
-                _merge_facts(ctx.evidence(f) for f in fs),
-                self._withdrawn_by(ctx, c.kind, fs),
+                g.best.kind,
+                g.best.urgency,
+                g.best.summary,
+                g.best.action,
+                rule_ids(g.firings),
+                trace.facts_of(g.firings),
+                _withdrawn_by(trace, g.items),
             )
-            for c, fs in merged.values()
+            for g in merged.values()
         ]
         alerts.sort(key=lambda a: URGENCY_ORDER[a.urgency])
         return tuple(alerts)
 
-    @staticmethod
-    def _withdrawn_by(ctx: _Context, kind: Any, firings: list[Firing]) -> tuple[str, ...]:
-        """The case fields that would withdraw an alert, from every rule that raised it."""
-        out: list[str] = []
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, AlertConclusion) and c.kind == kind:
-                    out += (case_path(name, ctx.leg(f)) for name in c.withdrawn_by)
-        return tuple(dict.fromkeys(out))
-
-    def _not_excluded(
-        self, ctx: _Context, firings: list[Firing], causes: list[RankedCause]
-    ) -> list[RankedCause]:
-        """Causes an emergency or urgent alert names that no rule supports, and, when nothing
-        supports any cause, the must-not-miss causes of the presentation (rulebase.yaml): each
-        listed as "not excluded" with the findings that would settle it."""
-        net = self.compiled.rulebase.meta.safety_net
-        settle = net.settle if net else {}
-        listed = {c.category for c in causes}
-        named: dict[CauseCategory, str] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, AlertConclusion) and c.urgency != Urgency.URGENCY_ROUTINE:
-                    kind = c.kind.value.removeprefix("ALERT_KIND_").replace("_", " ").lower()
-                    for cause in c.concerns:
-                        named.setdefault(cause, f"named by the {kind} alert, {f.rule.rule.id}")
-        if net and not any(c.supporting for c in causes):
-            for presentation in presentations(ctx.case):
-                for cause in net.must_not_miss.get(presentation, ()):
-                    named.setdefault(cause, f"must not be missed in a {PRESENTED[presentation]}")
-        out: list[RankedCause] = []
-        for cause, why in named.items():
-            if cause in listed:
-                continue
-            against = self._refs(ctx, [], cause, -1)
-            text = (
-                f"{cause_label(cause).capitalize()}: not excluded ({why}); "
-                "no rule supports it on the recorded facts."
-            )
-            if cause in settle:
-                text += f" Would settle it: {settle[cause]}"
-            out.append(
-                RankedCause(
-                    category=cause,
-                    group=CAUSE_GROUP[cause],
-                    certainty=0.0,
-                    likelihood=Likelihood.LIKELIHOOD_MUST_NOT_MISS,
-                    explanation=text,
-                    rank=len(causes) + len(out) + 1,
-                    supporting=(),
-                    against=against,
-                )
-            )
-        return out
-
-    def _result_present(self, ctx: _Context, test: TestKind) -> str:
+    def _result_present(self, case: facts.Case, test: TestKind) -> str:
         field = self.test_result_fields.get(test)
         if field is None:
             return ""
-        value = getattr(ctx.case.results, field.removeprefix("results."), None)
-        return "" if value is None else f"{field} = {_show(getattr(value, 'value', value))}"
-
-    def _withheld_by_rules(self, firings: list[Firing]) -> dict[Any, tuple[str, list[str]]]:
-        out: dict[Any, tuple[str, list[str]]] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, Withhold):
-                    out.setdefault(c.item, (c.reason, []))[1].append(f.rule.rule.id)
-        return out
+        value = getattr(case.results, field.removeprefix("results."), None)
+        return "" if value is None else f"{field} = {show(getattr(value, 'value', value))}"
 
     def _tests(
         self,
-        ctx: _Context,
+        trace: EvidenceTrace,
+        case: facts.Case,
         firings: list[Firing],
         withheld: list[Withheld],
-        blocked: dict[Any, tuple[str, list[str]]],
+        blocked: Blocked,
     ) -> tuple[SuggestedTest, ...]:
-        merged: dict[TestKind, tuple[TestConclusion, list[Firing]]] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, TestConclusion):
-                    if c.test not in merged:
-                        merged[c.test] = (c, [f])
-                        continue
-                    best, fs = merged[c.test]
-                    fs.append(f)
-                    more_urgent = URGENCY_ORDER[c.urgency] < URGENCY_ORDER[best.urgency]
-                    if more_urgent or (c.repeat and not best.repeat and c.urgency == best.urgency):
-                        merged[c.test] = (c, fs)
-        days = ctx.case.presentation.days_since_onset
+        merged = merge(
+            firings,
+            TestConclusion,
+            lambda c: c.test,
+            lambda c: (URGENCY_ORDER[c.urgency], not c.repeat),  # the more urgent, then a repeat
+        )
+        days = case.presentation.days_since_onset
         out = []
-        for test, (c, fs) in merged.items():
-            present = self._result_present(ctx, test)
-            repeat = any(
-                isinstance(x, TestConclusion) and x.test == test and x.repeat
-                for f in fs
-                for x in f.rule.rule.then
-            )
+        for test, g in merged.items():
+            c = g.best
+            present = self._result_present(case, test)
+            repeat = any(x.repeat for x in g.conclusions)
             if present and not repeat:
-                withheld.append(Withheld(test, f"result already in the case ({present})", _ids(fs)))
+                reason = f"result already in the case ({present})"
+                withheld.append(Withheld(test, reason, rule_ids(g.firings)))
                 continue
             if test in blocked and c.urgency != Urgency.URGENCY_EMERGENCY:
                 continue  # listed in withheld already; an emergency test is never withheld
@@ -576,154 +201,69 @@ class Reasoner:
                     test=test,
                     urgency=c.urgency,
                     explanation=c.explanation,
-                    rule_ids=_ids(fs),
-                    timing=_timing(c, days),
+                    rule_ids=rule_ids(g.firings),
+                    timing=explanation.timing(c, days),
                     earliest_day_after_onset=c.earliest_day,
-                    facts=_merge_facts(ctx.evidence(f) for f in fs),
+                    facts=trace.facts_of(g.firings),
                 )
             )
         out.sort(key=lambda t: URGENCY_ORDER[t.urgency])
         return tuple(out)
 
+    @staticmethod
     def _treatments(
-        self, ctx: _Context, firings: list[Firing], blocked: dict[Any, tuple[str, list[str]]]
+        trace: EvidenceTrace, firings: list[Firing], blocked: Blocked
     ) -> tuple[SuggestedTreatment, ...]:
-        merged: dict[Any, tuple[TreatmentConclusion, list[Firing], list[CauseCategory]]] = {}
-        for f in firings:
-            for c in f.rule.rule.then:
-                if isinstance(c, TreatmentConclusion):
-                    entry = merged.setdefault(c.treatment, (c, [], []))
-                    entry[1].append(f)
-                    entry[2].extend(x for x in c.for_causes if x not in entry[2])
         out = []
-        for kind, (_, fs, causes) in merged.items():
+        for kind, g in merge(firings, TreatmentConclusion, lambda c: c.treatment).items():
             if kind in blocked:
                 continue  # listed in withheld already
-            explanations = dict.fromkeys(
-                x.explanation
-                for f in fs
-                for x in f.rule.rule.then
-                if isinstance(x, TreatmentConclusion) and x.treatment == kind
-            )
+            causes = dict.fromkeys(x for c in g.conclusions for x in c.for_causes)
+            explanations = dict.fromkeys(c.explanation for c in g.conclusions)
             out.append(
                 SuggestedTreatment(
                     kind,
                     " ".join(explanations),
-                    _ids(fs),
+                    rule_ids(g.firings),
                     tuple(causes),
-                    _merge_facts(ctx.evidence(f) for f in fs),
+                    trace.facts_of(g.firings),
                 )
             )
         return tuple(out)
 
     @staticmethod
-    def _requests(ctx: _Context, firings: list[Firing]) -> tuple[InformationRequest, ...]:
+    def _requests(trace: EvidenceTrace, firings: list[Firing]) -> tuple[InformationRequest, ...]:
         """The findings to collect next; a field already recorded is never asked again."""
-        merged: dict[tuple[str, ...], tuple[Request, str, list[str]]] = {}
-        for f in firings:
-            props = ctx.props[f.unit]
-            for conclusion in f.rule.rule.then:
-                if isinstance(conclusion, Request):
-                    missing = tuple(n for n in conclusion.fields if property_name(n) not in props)
-                    if not missing:
-                        continue
-                    c = dataclasses.replace(conclusion, fields=missing)
-                    entry = merged.setdefault(c.fields, (c, f.rule.rule.rationale, []))
-                    if f.rule.rule.id not in entry[2]:
-                        entry[2].append(f.rule.rule.id)
-        out = [
-            InformationRequest(c.fields, c.question, reason, c.separates, c.urgency, tuple(ids))
-            for c, reason, ids in merged.values()
-        ]
+        unrecorded = []
+        for c, f in conclusions(firings, Request):
+            props = trace.props[f.unit]
+            missing = tuple(n for n in c.fields if property_name(n) not in props)
+            if missing:
+                unrecorded.append((dataclasses.replace(c, fields=missing), f))
+        out = []
+        for g in group(unrecorded, lambda c: c.fields).values():
+            c, reason = g.best, g.items[0][1].rule.rule.rationale
+            ids = rule_ids(g.firings)
+            out.append(
+                InformationRequest(c.fields, c.question, reason, c.separates, c.urgency, ids)
+            )
         out.sort(key=lambda r: URGENCY_ORDER[r.urgency])
         return tuple(out)
 
-    def _not_assessed(self, case: facts.Case, units: list[Unit]) -> tuple[str, ...]:
+    def _conflicts(self, trace: EvidenceTrace, scores: Scores) -> tuple[str, ...]:
         out = []
-        side = case.presentation.side
-        if len(units) == 1 and units[0].leg is None:
-            out.append(
-                "The side of the foot drop is not recorded and no examined leg has weak ankle "
-                "dorsiflexion: no examination-based rule could be applied."
-            )
-        elif side is None:
-            legs = ", ".join(LEG_NAME[u.leg] for u in units if u.leg is not None)
-            out.append(
-                f"The side of the foot drop is not recorded; taken from the examination ({legs})."
-            )
-        for u in units:
-            if u.leg is None:
-                continue
-            exam = case.exam.left if u.leg == Leg.LEG_LEFT else case.exam.right
-            if exam is None:
-                out.append(
-                    f"The affected ({LEG_NAME[u.leg]}) leg was not examined: no examination-based "
-                    "rule could be applied to it."
-                )
-        active = [r for r in self.compiled.rulebase.rules if r.status == "active"]
-        for fact, label in KEY_FACTS:
-            section, name = fact.split(".")
-            if getattr(getattr(case, section), name) is not None:
-                continue
-            needing = [r.id for r in active if any(leaf.name == fact for leaf in r.when.leaves())]
-            if needing:
-                out.append(f"{label} not recorded: rules {', '.join(needing)} could not apply.")
-        return tuple(out)
-
-    def _conflicts(
-        self, ctx: _Context, firings: list[Firing], scores: dict[CauseCategory, CauseScore]
-    ) -> tuple[str, ...]:
-        out = []
-        for s in scores.values():
+        for s in scores.by_cause.values():
             if s.support_result > 0 and s.against_bedside >= 0.4:
-                refs = self._refs(ctx, firings, s.cause, -1)
+                refs = trace.refs(s.cause, -1)
                 bedside = [r.rule_id for r in refs if r.rule_id in s.against_rules]
-                out.append(
-                    f"Results support {cause_label(s.cause)} but bedside findings speak against it "
-                    f"({', '.join(bedside)}); the result is kept, the findings are worth "
-                    "re-examining."
-                )
-            if s.support_bedside >= self.thresholds.likely and s.against_result > 0:
-                out.append(
-                    f"Bedside findings support {cause_label(s.cause)} but a result speaks "
-                    "against it; "
-                    "the result is given more weight."
-                )
+                out.append(explanation.result_against_bedside(s, bedside))
+            if s.support_bedside >= self.scoring.thresholds.likely and s.against_result > 0:
+                out.append(explanation.bedside_against_result(s))
         return tuple(out)
 
-    def _trace(self, ctx: _Context, f: Firing) -> TraceEntry:
+    def _trace(self, trace: EvidenceTrace, f: Firing) -> TraceEntry:
         r = f.rule.rule
         title, conclusions = self._trace_text[f.rule.name]
         return TraceEntry(
-            r.id,
-            r.version,
-            title,
-            f.stratum,
-            ctx.leg(f),
-            ctx.fact_values(f),
-            conclusions,
+            r.id, r.version, title, f.stratum, trace.leg(f), trace.fact_values(f), conclusions
         )
-
-
-def _trace_text(rule: CompiledRule) -> tuple[str, tuple[str, ...]]:
-    conclusions = tuple(
-        f"finding O.{c.name} (other leg)"
-        if isinstance(c, Finding) and rule.mirrored
-        else c.describe()
-        for c in rule.rule.then
-    )
-    return rule.rule.title + (" (other leg)" if rule.mirrored else ""), conclusions
-
-
-def _timing(c: TestConclusion, days: int | None) -> str:
-    text = c.timing
-    if c.earliest_day is None:
-        return text
-    if days is None:
-        note = f"from day {c.earliest_day} after onset (days since onset not recorded)"
-    elif days >= c.earliest_day:
-        note = f"now (day {days} after onset; informative from day {c.earliest_day})"
-    else:
-        wait = c.earliest_day - days
-        note = f"from day {c.earliest_day} after onset, in {wait} days (today is day {days})"
-    return f"{text} Schedule: {note}." if text else f"Schedule: {note}."

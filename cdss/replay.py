@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from google.protobuf import json_format
 
 from cdss._proto import foot_drop_service_pb2
+from cdss.answer import answer
 from cdss.audit import AuditRecord, Store
 from cdss.config import MAX_CASE_BYTES
 from cdss.errors import CdssError
@@ -15,7 +16,6 @@ from cdss.evaluator import Evaluator
 from cdss.grpc_errors import status_code
 from cdss.rulebase.compiler import compile_rulebase
 from cdss.rulebase.loader import load_rulebase_texts
-from cdss.servicer import answer
 
 
 @dataclass(frozen=True, slots=True)

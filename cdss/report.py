@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2
+from cdss.names import enum_words
 
 pb = decision_pb2
 
 
 def _name(enum: object, number: int, prefix: str) -> str:
-    text: str = enum.Name(number)  # type: ignore[attr-defined]
-    return text.removeprefix(prefix).replace("_", " ").lower()
+    return enum_words(enum.Name(number), prefix)  # type: ignore[attr-defined]
 
 
 def _facts(facts: Iterable[decision_pb2.Fact]) -> str:

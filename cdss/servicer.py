@@ -21,10 +21,10 @@ import grpc
 from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.answer import answer
 from cdss.audit import AuditError, Entry, RefusalLog, Store
 from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
-from cdss.convert import case_from_proto, response_from_decision
 from cdss.errors import Cancelled, CaseError, DeadlineExceeded, FieldViolation
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import abort, status_code
@@ -46,18 +46,6 @@ def parse_request(data: bytes) -> foot_drop_service_pb2.EvaluateRequest:
         raise CaseError(
             [FieldViolation("request", f"is not a valid {SERVICE}.Evaluate request: {exc}")]
         ) from exc
-
-
-def answer(
-    evaluator: Evaluator, request: foot_drop_service_pb2.EvaluateRequest, max_case_bytes: int
-) -> foot_drop_service_pb2.EvaluateResponse:
-    """The response to one request, or a CdssError (shared by the servicer and audit replay)."""
-    if not request.HasField("case"):
-        raise CaseError([FieldViolation("case", "is required")])
-    size = request.case.ByteSize()
-    if size > max_case_bytes:
-        raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
-    return response_from_decision(evaluator.evaluate(case_from_proto(request.case)))
 
 
 class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportServicer):

@@ -15,9 +15,10 @@ import heapq
 from collections.abc import Iterable
 from typing import Any
 
-from cdss.certainty import WeightedEvidence, combine
+from cdss.certainty import combine
 from cdss.engine import Firing
 from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
+from cdss.rulebase.model import WeightedEvidence
 from cdss.vocabulary import CauseCategory
 
 Props = dict[str, Any]

@@ -24,7 +24,8 @@ from google.protobuf import json_format
 from cdss._proto import case_pb2
 from cdss.convert import case_from_proto, response_from_decision
 from cdss.errors import CaseError
-from cdss.evaluator import DEFAULT_RULES_DIR, Evaluator
+from cdss.evaluator import Evaluator
+from cdss.paths import DEFAULT_RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_DIRS = ("tests/cases", "tests/cases_review", "tests/cases_safety")

@@ -49,13 +49,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc  # noqa: E402
+from cdss.answer import answer  # noqa: E402
 from cdss.audit import open_store  # noqa: E402
 from cdss.config import MAX_CASE_BYTES  # noqa: E402
 from cdss.evaluator import Evaluator  # noqa: E402
 from cdss.pinning import pin  # noqa: E402
 from cdss.rulebase.compiler import compile_rulebase  # noqa: E402
 from cdss.rulebase.loader import load_rulebase_texts  # noqa: E402
-from cdss.servicer import answer  # noqa: E402
 from tests.abuse import stalled_calls  # noqa: E402
 from tests.golden import load_cases  # noqa: E402
 from tests.serving import ServerProcess, server_process  # noqa: E402

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cdss.certainty import WeightedEvidence, combine, noisy_or, rank
-from cdss.rulebase.model import Evidence
+from cdss.certainty import combine, noisy_or, rank
+from cdss.rulebase.model import Evidence, WeightedEvidence
 from cdss.vocabulary import CauseCategory, Urgency
 
 PER = CauseCategory.CAUSE_PERONEAL_NEUROPATHY

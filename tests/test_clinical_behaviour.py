@@ -11,6 +11,7 @@ import pytest
 from cdss.decision import Decision
 from cdss.evaluator import Evaluator
 from cdss.flatten import build_units
+from cdss.scoring import ScoreOnce
 from cdss.vocabulary import AlertKind, CauseCategory, Likelihood, TestKind, TreatmentKind, Urgency
 from tests.conftest import PERONEAL_CASE, case_facts
 
@@ -37,7 +38,7 @@ def leg_case(affected: dict[str, Any], **sections: Any) -> dict[str, Any]:
 def findings(evaluator: Evaluator, data: dict[str, Any]) -> set[str]:
     case = case_facts(data)
     units = build_units(case, frozenset(evaluator.compiled.drug_names))
-    _, props = evaluator.engine.run(units, evaluator.reasoner.cause_props)
+    _, props = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
     return {k for p in props for k, v in p.items() if k.startswith(("F_", "O_F_")) and v is True}
 
 

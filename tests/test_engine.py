@@ -17,6 +17,7 @@ from cdss.engine import Firing
 from cdss.evaluator import Evaluator
 from cdss.facts import Case
 from cdss.flatten import build_units
+from cdss.scoring import ScoreOnce
 from tests.strategies import cases
 
 
@@ -27,7 +28,7 @@ def reference_firings(ev: Evaluator, case: Case) -> set[tuple[int, str, int]]:
     causes_added = False
     for stratum in ev.compiled.strata:
         if stratum.needs_causes and not causes_added:
-            extra = ev.reasoner.cause_props(fired)
+            extra = ScoreOnce(ev.scoring)(fired)
             for p in props:
                 p.update(extra)
             causes_added = True
@@ -46,7 +47,7 @@ def reference_firings(ev: Evaluator, case: Case) -> set[tuple[int, str, int]]:
 
 def engine_firings(ev: Evaluator, case: Case) -> set[tuple[int, str, int]]:
     units = build_units(case, frozenset(ev.compiled.drug_names))
-    firings, _ = ev.engine.run(units, ev.reasoner.cause_props)
+    firings, _ = ev.engine.run(units, ScoreOnce(ev.scoring))
     return {(f.stratum, f.rule.name, f.unit) for f in firings}
 
 
@@ -70,9 +71,7 @@ def test_every_rule_fires_at_most_once_per_unit(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 
     case = case_facts(PERONEAL_CASE)
-    firings, _ = evaluator.engine.run(
-        build_units(case, frozenset()), evaluator.reasoner.cause_props
-    )
+    firings, _ = evaluator.engine.run(build_units(case, frozenset()), ScoreOnce(evaluator.scoring))
     keys = [(f.rule.name, f.unit) for f in firings]
     assert len(keys) == len(set(keys))
 
@@ -176,11 +175,12 @@ def test_incremental_what_if_equals_a_full_evaluation(
     else:
         value = raw
     firings, props = evaluator.engine.run(units, None)
-    base, _ = evaluator.next_questions.baseline(case, units, props, firings)
+    scores = evaluator.scoring.score(firings)
+    base = evaluator.next_questions.baseline(case, units, props, firings, scores)
     changed = with_field(case, legs, section, name, value)
     incremental = evaluator.next_questions._certainties(base, changed)
     full_firings, _ = evaluator.engine.run(build_units(changed, drugs), None)
-    full, _ = evaluator.reasoner.scores(full_firings)
+    full = evaluator.scoring.score(full_firings).by_cause
     for cause, score in full.items():
         assert abs(incremental[cause] - score.certainty) < 1e-9, (
             cause,

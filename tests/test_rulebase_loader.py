@@ -165,3 +165,54 @@ def test_rules_check_cli_reports_problems(
     assert main(["rules", "check", "--rules-dir", str(directory)]) == 1
     err = capsys.readouterr().err
     assert "10-test.yaml:8 R900: unknown fact 'A.ankle_dorsiflexon'" in err
+
+
+def _shipped_with(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> list[str]:
+    """The problems of a copy of the shipped rule base with (file: (old, new)) replaced once."""
+    for path in RULES.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name in edits:
+            old, new = edits[path.name]
+            assert old in text
+            text = text.replace(old, new, 1)
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    with pytest.raises(RuleBaseError) as info:
+        load_rulebase(tmp_path)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        # a rule dropped for an unknown key: the findings it concludes are still known
+        ({"10-findings.yaml": ("    title:", "    titel: x\n    title:")}, "unknown field 'titel'"),
+        # a rule file that is not YAML: the findings it names are not judged while it is broken
+        ({"10-findings.yaml": ("rules:", "rules: [")}, "10-findings.yaml:7: not valid YAML"),
+        # references that cannot be read: no rule reports its sources unknown
+        ({"references.yaml": ("references:", "references: [")}, "references.yaml:4: not valid"),
+        # drug classes that cannot be read: no drug condition reports its class unknown
+        ({"rulebase.yaml": ("drug_classes:", "drug_classes: [")}, "rulebase.yaml:27: not valid"),
+    ],
+    ids=["unknown-key", "rule-file-not-yaml", "references-not-yaml", "meta-not-yaml"],
+)
+def test_issue_14_one_error_per_real_problem(
+    tmp_path: Path, edits: dict[str, tuple[str, str]], expected: str
+) -> None:
+    found = _shipped_with(tmp_path, edits)
+    assert len(found) == 1, found[:5]
+    assert expected in found[0]
+
+
+def test_issue_14_a_broken_file_hides_no_other_problem(tmp_path: Path) -> None:
+    found = _shipped_with(
+        tmp_path,
+        {
+            "10-findings.yaml": ("rules:", "rules: ["),
+            "20-nerve-root-plexus.yaml": (
+                "finding: F_PERONEAL_PATTERN",
+                "finding: F_PERONEAL_PATERN",
+            ),
+        },
+    )
+    assert len(found) == 2, found[:5]
+    assert "unknown finding 'F_PERONEAL_PATERN'" in found[1]

@@ -26,6 +26,7 @@ from cdss.decision import Decision
 from cdss.errors import CaseError
 from cdss.evaluator import Evaluator
 from cdss.flatten import build_units
+from cdss.scoring import ScoreOnce
 from cdss.validation import validate
 from cdss.vocabulary import AlertKind, TreatmentKind, Urgency
 from tests.strategies import cases
@@ -48,8 +49,9 @@ def _decide(evaluator: Evaluator, case: facts.Case) -> Decision | None:
     except CaseError:
         return None
     units = build_units(case, frozenset(evaluator.compiled.drug_names))
-    firings, props = evaluator.engine.run(units, evaluator.reasoner.cause_props)
-    return evaluator.reasoner.decide(case, units, props, firings)
+    hook = ScoreOnce(evaluator.scoring)
+    firings, props = evaluator.engine.run(units, hook)
+    return evaluator.reasoner.decide(case, units, props, firings, hook.result(firings))
 
 
 def _leaves() -> list[tuple[str, type, str]]:

@@ -7,7 +7,7 @@ when the committed docs/rules.md is stale.
 
 from __future__ import annotations
 
-from cdss import case_fields
+from cdss.names import fact_label, words
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.conditions import AllOf, AnyOf, Condition, Described, Leaf, Not
 from cdss.rulebase.model import (
@@ -21,45 +21,18 @@ from cdss.rulebase.model import (
     TreatmentConclusion,
     Withhold,
 )
+from cdss.rulebase.refs import RefKind
 
-SECTIONS = {"A": "affected leg", "O": "other leg", "general": "general examination"}
-PREFIXES = case_fields.value_prefixes()  # the prefixes a readable value drops
 WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
 
-def words(value: object) -> str:
-    """An enum name as words (PLANTAR_EXTENSOR -> extensor); other values unchanged."""
-    text = str(value)
-    for prefix in PREFIXES:
-        if text.startswith(prefix):
-            return text.removeprefix(prefix).replace("_", " ").lower()
-    return text
-
-
-def fact_label(name: str) -> str:
-    if name.startswith("cause "):
-        return name
-    if name.startswith(("F_", "O.F_")):
-        leg = " (other leg)" if name.startswith("O.") else ""
-        return f"finding {name.removeprefix('O.')}{leg}"
-    section, _, rest = name.partition(".")
-    if section == "medications":
-        drug, _, what = rest.rpartition(".")
-        return {
-            "taken": f"taking {drug}",
-            "days_since_start": f"days since {drug} was started",
-            "started_before_onset": f"{drug} started before the onset",
-        }.get(what, rest)
-    return f"{SECTIONS.get(section, section)}: {rest.replace('_', ' ')}"
-
-
 def leaf_words(leaf: Leaf) -> str:
-    label = fact_label(leaf.name)
-    v = leaf.value
-    if leaf.op == "has" and leaf.name.startswith(("F_", "O.F_")):
+    ref, v = leaf.ref, leaf.value
+    label = fact_label(ref)
+    if ref.is_finding:
         text = label
-    elif leaf.name.startswith("cause close call"):
-        _, _, _, a, _, b = leaf.name.split()
+    elif ref.kind is RefKind.CLOSE_CALL:
+        a, b = ref.causes
         text = f"{words(a)} and {words(b)} lead the differential, unresolved (close call)"
     elif leaf.op == "has":
         text = f"{label} includes {words(v)}"
@@ -70,15 +43,15 @@ def leaf_words(leaf: Leaf) -> str:
     elif leaf.op == "in":
         text = f"{label} is {' or '.join(words(x) for x in v)}"
     elif leaf.op in WORDS:
-        if leaf.name.startswith("cause ") and leaf.name.endswith(" rank"):
+        if ref.kind is RefKind.CAUSE and ref.field == "rank":
             place = "first" if v == 1 else f"in the top {v}"
-            text = f"{words(leaf.name.split()[1])} is ranked {place}"
-        elif leaf.name.startswith("cause "):
-            text = f"certainty of {words(leaf.name.split()[1])} {WORDS[leaf.op]} {v}"
+            text = f"{words(ref.causes[0])} is ranked {place}"
+        elif ref.kind is RefKind.CAUSE:
+            text = f"certainty of {words(ref.causes[0])} {WORDS[leaf.op]} {v}"
         else:
             text = f"{label} {WORDS[leaf.op]} {v}"
-    elif leaf.op.endswith("_fact"):
-        text = f"{label} {WORDS[leaf.op[:-5]]} {fact_label(leaf.other_name)}"
+    elif leaf.op.endswith("_fact") and leaf.other is not None:
+        text = f"{label} {WORDS[leaf.op[:-5]]} {fact_label(leaf.other)}"
     elif leaf.op == "known":
         text = f"{label} {'recorded' if v else 'not recorded'}"
     else:  # pragma: no cover - the loader admits no other operator

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cdss.certainty import WeightedEvidence
 from cdss.errors import RuleBaseError, RuleProblem
 from cdss.rulebase.conditions import Condition, and_, durable_expressions
 from cdss.rulebase.fact_types import property_name
-from cdss.rulebase.model import Rule, RuleBase
+from cdss.rulebase.model import Rule, RuleBase, WeightedEvidence
 
 UNIT_PROP = "unit"  # every flat fact carries it; the alpha sink tests it
 MAX_PROPERTIES = 240  # durable-rules crashes on facts with 253 or more properties
@@ -37,6 +36,7 @@ class CompiledRule:
     """One durable rule: a rule of the rule base, or its mirror for the other leg."""
 
     name: str  # the durable rule name, short: r<index> or r<index>m
+    index: int  # the rule's place in the rule base (firings are ordered by it)
     rule: Rule
     condition: Condition
     mirrored: bool
@@ -72,11 +72,11 @@ def durable_rule(condition: Condition) -> dict[str, Any]:
 
 
 def _tests_causes(condition: Condition) -> bool:
-    return any(leaf.name.startswith("cause ") for leaf in condition.leaves())
+    return any(leaf.ref.tests_causes for leaf in condition.leaves())
 
 
 def _finding_refs(condition: Condition) -> set[str]:
-    return {leaf.name for leaf in condition.leaves() if leaf.op == "has" and "F_" in leaf.name}
+    return {leaf.name for leaf in condition.leaves() if leaf.ref.is_finding}
 
 
 def _strata_levels(rules: list[Rule]) -> dict[str, int]:
@@ -124,13 +124,13 @@ def compile_rulebase(rulebase: RuleBase) -> CompiledRuleBase:
     for i, r in enumerate(rules):
         props = tuple(property_name(f) for f in r.findings)
         evidence = tuple(WeightedEvidence(r.id, e) for e in r.evidence)
-        compiled.append((levels[r.id], CompiledRule(f"r{i}", r, r.when, False, props, evidence)))
+        compiled.append((levels[r.id], CompiledRule(f"r{i}", i, r, r.when, False, props, evidence)))
         if r.mirror:
             mirror_props = tuple(property_name(f"O.{f}") for f in r.findings)
             compiled.append(
                 (
                     levels[r.id],
-                    CompiledRule(f"r{i}m", r, r.when.mirrored(), True, mirror_props, evidence),
+                    CompiledRule(f"r{i}m", i, r, r.when.mirrored(), True, mirror_props, evidence),
                 )
             )
     problems = [

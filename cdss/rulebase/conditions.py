@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cdss.rulebase.refs import Ref
+
 Props = Mapping[str, Any]
 Json = dict[str, Any]
 
@@ -100,16 +102,24 @@ class Leaf(Condition):
     """One test on one property of the flat fact.
 
     op is one of: is, eq, in, le, lt, ge, gt (against a literal), le_fact.. gt_fact (against
-    another fact), known, has (set membership). `name` is the readable fact name shown to
-    clinicians; `prop` the durable property.
+    another fact), known, has (set membership). `ref` is what it tests (kind, section, field,
+    leg; its name is the one shown to clinicians); `prop` the durable property.
     """
 
-    name: str
+    ref: Ref
     prop: str
     op: str
     value: Any = None
-    other_name: str = ""  # for *_fact comparisons
+    other: Ref | None = None  # for *_fact comparisons
     other_prop: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @property
+    def other_name(self) -> str:
+        return self.other.name if self.other is not None else ""
 
     def _positive(self) -> Json:
         p, v = self.prop, self.value
@@ -177,22 +187,22 @@ class Leaf(Condition):
             out.append(self)
 
     def mirrored(self) -> Leaf:
-        def swap(text: str) -> str:
-            for a, b in (("A.", "O."), ("A_", "O_")):
-                if text.startswith(a):
-                    return b + text[len(a) :]
-                if text.startswith(b):
-                    return a + text[len(b) :]
-            return text
-
+        other = self.other.mirrored() if self.other is not None else None
         return Leaf(
-            swap(self.name),
-            swap(self.prop),
+            self.ref.mirrored(),
+            _mirrored_prop(self.ref, self.prop),
             self.op,
             self.value,
-            swap(self.other_name),
-            swap(self.other_prop),
+            other,
+            _mirrored_prop(self.other, self.other_prop) if other is not None else "",
         )
+
+
+def _mirrored_prop(ref: Ref | None, prop: str) -> str:
+    """The property of a leg fact on the other leg (A_x <-> O_x; members keep their suffix)."""
+    if ref is None or ref.leg is None:
+        return prop
+    return f"{ref.leg.mirrored.value}_{prop[2:]}"
 
 
 @dataclass(frozen=True, slots=True)

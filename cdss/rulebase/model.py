@@ -37,6 +37,14 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedEvidence:
+    """One evidence conclusion of one fired rule (its id, so one rule counts once per cause)."""
+
+    rule_id: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class AlertConclusion:
     kind: AlertKind
     urgency: Urgency

@@ -1,0 +1,20 @@
+"""One request to its response, without gRPC: shared by the servicer and audit replay."""
+
+from __future__ import annotations
+
+from cdss._proto import foot_drop_service_pb2
+from cdss.convert import case_from_proto, response_from_decision
+from cdss.errors import CaseError, FieldViolation
+from cdss.evaluator import Evaluator
+
+
+def answer(
+    evaluator: Evaluator, request: foot_drop_service_pb2.EvaluateRequest, max_case_bytes: int
+) -> foot_drop_service_pb2.EvaluateResponse:
+    """The response to one request, or a CdssError (shared by the servicer and audit replay)."""
+    if not request.HasField("case"):
+        raise CaseError([FieldViolation("case", "is required")])
+    size = request.case.ByteSize()
+    if size > max_case_bytes:
+        raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
+    return response_from_decision(evaluator.evaluate(case_from_proto(request.case)))

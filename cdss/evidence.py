@@ -1,0 +1,155 @@
+"""The facts behind each fired rule: what its condition matched, and the case facts behind the
+findings it used (traced back through the rules that concluded them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdss.decision import FactValue, RuleRef
+from cdss.engine import Firing
+from cdss.flatten import Unit
+from cdss.names import trace_name
+from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.conditions import Leaf
+from cdss.vocabulary import CauseCategory, Leg
+
+FiringKey = tuple[str, int]  # (compiled rule name, unit): a rule fires at most once per unit
+
+
+def _key(firing: Firing) -> FiringKey:
+    return (firing.rule.name, firing.unit)
+
+
+def leg_specific(compiled: CompiledRuleBase) -> dict[str, bool]:
+    """Per compiled rule: whether its condition reads a leg (its references name the leg)."""
+    return {
+        name: any(leaf.ref.leg is not None for leaf in rule.condition.leaves())
+        for name, rule in compiled.by_name.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceTrace:
+    """The firings of one evaluation with the facts each unit ended with."""
+
+    units: list[Unit]
+    props: list[dict[str, Any]]
+    concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
+    by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
+    leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
+    _matched: dict[FiringKey, list[Leaf]] = field(default_factory=dict)  # caches, per firing
+    _facts: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
+    _evidence: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        units: list[Unit],
+        props: list[dict[str, Any]],
+        firings: list[Firing],
+        leg_specific: dict[str, bool],
+    ) -> EvidenceTrace:
+        concluded: dict[tuple[int, str], Firing] = {}
+        by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]] = {}
+        for f in firings:
+            for prop in f.rule.finding_props:
+                concluded.setdefault((f.unit, prop), f)
+            for w in f.rule.evidence:
+                e = w.evidence
+                by_cause.setdefault((e.cause, e.direction), []).append((e.weight, f))
+        return cls(units, props, concluded, by_cause, leg_specific)
+
+    def matched(self, firing: Firing) -> list[Leaf]:
+        key = _key(firing)
+        if key not in self._matched:
+            self._matched[key] = firing.rule.condition.matched(self.props[firing.unit])
+        return self._matched[key]
+
+    def leg(self, firing: Firing) -> Leg | None:
+        return self.units[firing.unit].leg
+
+    def fact_values(self, firing: Firing) -> tuple[FactValue, ...]:
+        """Every leaf of the rule's condition that held, as the trace shows it."""
+        key = _key(firing)
+        if key not in self._facts:
+            props = self.props[firing.unit]
+            leg = self.leg(firing)
+            out = [fact_value(leaf, props, leg) for leaf in self.matched(firing)]
+            self._facts[key] = tuple(dict.fromkeys(out))
+        return self._facts[key]
+
+    def evidence(self, firing: Firing) -> tuple[FactValue, ...]:
+        """The case facts behind a firing: findings it matched are replaced by the facts of the
+        rules that concluded them (recursively); what it matched by an absence ("not ...") is
+        left out (it is in the trace)."""
+        key = _key(firing)
+        if key in self._evidence:
+            return self._evidence[key]
+        props = self.props[firing.unit]
+        leg = self.leg(firing)
+        out: list[FactValue] = []
+        for leaf in self.matched(firing):
+            if not leaf.holds(props):
+                continue  # matched by an absence ("not ..."): shown in the trace only
+            if not leaf.ref.is_finding:
+                out.append(fact_value(leaf, props, leg))
+                continue
+            source = self.concluded_by.get((firing.unit, leaf.prop))
+            if source is None or not props.get(leaf.prop):
+                continue
+            # the concluding rule is in an earlier stratum, so this recursion always ends
+            out.extend(self.evidence(source))
+        self._evidence[key] = tuple(dict.fromkeys(out))
+        return self._evidence[key]
+
+    def facts_of(self, firings: Iterable[Firing]) -> tuple[FactValue, ...]:
+        """The evidence of several firings, each fact once."""
+        return tuple(dict.fromkeys(f for firing in firings for f in self.evidence(firing)))
+
+    def ref(self, firing: Firing, weight: float = 0.0) -> RuleRef:
+        r = firing.rule.rule
+        leg = self.leg(firing) if self.leg_specific[firing.rule.name] else None
+        return RuleRef(r.id, r.title, leg, self.evidence(firing), weight)
+
+    def refs(self, cause: CauseCategory, direction: int) -> tuple[RuleRef, ...]:
+        """The rules for (direction +1) or against (-1) a cause, each once with its largest
+        weight, strongest first."""
+        best: dict[str, tuple[float, Firing]] = {}
+        for weight, f in self.by_cause.get((cause, direction), ()):
+            rid = f.rule.rule.id
+            if rid not in best or weight > best[rid][0]:
+                best[rid] = (weight, f)
+        ordered = sorted(best.values(), key=lambda wf: -wf[0])
+        return tuple(self.ref(f, w) for w, f in ordered)
+
+
+def fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
+    name = trace_name(leaf.ref, leg)
+    value = props.get(leaf.prop)
+    if leaf.ref.tests_causes:
+        return FactValue(name, show(value) if leaf.op != "has" else ("yes" if value else "no"))
+    if leaf.ref.is_finding:
+        return FactValue(name, "present" if value else "absent")
+    if leaf.op == "has":
+        text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
+        return FactValue(name, text)
+    if leaf.other is not None:
+        other = trace_name(leaf.other, leg)
+        return FactValue(name, f"{show(value)} (vs {other} = {show(props.get(leaf.other_prop))})")
+    return FactValue(name, show(value))
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def rule_ids(firings: Iterable[Firing]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.rule.rule.id for f in firings))
