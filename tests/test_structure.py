@@ -165,10 +165,12 @@ def test_config_imports_no_evaluator() -> None:
     assert GRAPH["cdss.config"] <= {"cdss.paths"}
 
 
-def test_supervisor_loads_no_engine_and_no_yaml() -> None:
+def test_supervisor_loads_no_engine() -> None:
+    """The CLI, the settings and the supervisor import no rule engine. (The supervisor does
+    read YAML: it validates and pins the rule files before it starts a worker, issue 14.)"""
     code = (
         "import sys, cdss.cli, cdss.config, cdss.supervisor\n"
-        "print(sorted(m for m in ('durable_rules_engine', 'yaml', 'cdss.evaluator') "
+        "print(sorted(m for m in ('durable_rules_engine', 'cdss.evaluator', 'cdss.engine') "
         "if m in sys.modules))"
     )
     out = subprocess.run(
