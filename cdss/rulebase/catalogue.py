@@ -94,7 +94,10 @@ def conclusion_words(c: Conclusion) -> str:
         return f"{verb} **{words(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
     if isinstance(c, AlertConclusion):
         head = f"**{words(c.urgency.value).upper()} alert** ({words(c.kind.value)})"
-        return f"{head}: {c.summary} Action: {c.action}"
+        withdrawn = (
+            f" Withdrawn only when recorded: {', '.join(c.withdrawn_by)}." if c.withdrawn_by else ""
+        )
+        return f"{head}: {c.summary} Action: {c.action}{withdrawn}"
     if isinstance(c, TestConclusion):
         when = f", from day {c.earliest_day}" if c.earliest_day is not None else ""
         again = ", even if already done" if c.repeat else ""
