@@ -62,11 +62,6 @@ KNOWN_SAFETY_MISSES = {
         "the contract has no cause category for limb ischaemia, so the differential still puts "
         "a peroneal palsy first beside the EMERGENCY limb-ischaemia alert"
     ),
-    "safety_s2_15_gluteal_warfarin_subacute": (
-        "the haematoma alert and CT are raised, but the differential ranks L5 radiculopathy "
-        "above the sciatic nerve: a gluteal haematoma does not yet support a sciatic cause "
-        "before imaging (issue 11)"
-    ),
 }
 
 
