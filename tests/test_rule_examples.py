@@ -91,20 +91,24 @@ def test_every_active_rule_fires_on_some_case_of_the_library(
     assert silent == [], "active rules that fire on no case: write a unit example for each"
 
 
-def test_each_unit_example_fires_the_rules_it_names(
+def test_each_unit_example_fires_or_stops_the_rules_it_names(
     evaluator: Evaluator, runs: dict[str, rx.CaseRun]
 ) -> None:
+    """A unit example names in its title the rules it `exemplifies` (they fire on it) or is a
+    `counter_example_for` (their positive part holds and an exclusion stops them)."""
     wrong = []
+    compiled = evaluator.compiled
+    mine = rx.compiled_rules(compiled)
     for spec_path in sorted(EXAMPLES_DIR.glob("*.expect.yaml")):
         spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
         stem = spec_path.name.removesuffix(".expect.yaml")
-        named = spec.get("exemplifies") or []
-        if not named or not all(rule_id in spec["title"] for rule_id in named):
-            wrong.append(f"{stem}: the title must name the rules in `exemplifies` ({named})")
+        fire = spec.get("exemplifies") or []
+        stop = spec.get("counter_example_for") or []
+        if not fire + stop or not all(rule_id in spec["title"] for rule_id in fire + stop):
+            wrong.append(f"{stem}: the title must name the rules it is an example for")
+        wrong += [f"{stem}: {r} does not fire" for r in fire if not runs[stem].fires(r, compiled)]
         wrong += [
-            f"{stem}: {rule_id} does not fire"
-            for rule_id in named
-            if not runs[stem].fires(rule_id, evaluator.compiled)
+            f"{stem}: {r} is not stopped" for r in stop if not rx.blocking(mine[r], runs[stem])
         ]
     assert wrong == []
 
