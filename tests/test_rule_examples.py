@@ -76,7 +76,7 @@ def test_rule_fires_on_its_examples_and_not_on_its_counter_examples(
     rule fires on it (on some leg); each counter-example exists, the rule's positive part
     holds on some leg and the rule does not fire on it."""
     mine = [p for p in listed_problems if p.startswith(f"{rule_id} (")]
-    assert mine == [], "run scripts/rule_examples.py write, or fix the case"
+    assert not mine, "\n".join([*mine, "(scripts/rule_examples.py write, or fix the case)"])
 
 
 def test_rules_that_do_not_run_list_only_existing_cases(listed_problems: list[str]) -> None:
