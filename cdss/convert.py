@@ -20,6 +20,7 @@ from cdss import facts
 from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 from cdss.decision import (
     Decision,
+    Detail,
     FactValue,
     RuleRef,
 )
@@ -115,6 +116,19 @@ def case_from_proto(msg: case_pb2.Case) -> facts.Case:
         raise CaseError(out)
     assert isinstance(case, facts.Case)
     return case
+
+
+def detail_from_proto(request: foot_drop_service_pb2.EvaluateRequest) -> Detail:
+    """The request's detail level (unset: STANDARD); an unknown number is a field violation."""
+    number = int(request.detail)
+    if number == 0:
+        return Detail.STANDARD
+    try:
+        return Detail(number)
+    except ValueError:
+        raise CaseError(
+            [FieldViolation("detail", f"unknown enum value {number} for Detail")]
+        ) from None
 
 
 # ---- decision -> response -----------------------------------------------------------------
