@@ -69,7 +69,8 @@ class Reasoner:
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
         self._leg_specific = leg_specific(compiled)
-        self._active = [r for r in compiled.rulebase.rules if r.status == "active"]
+        active = [r for r in compiled.rulebase.rules if r.status == "active"]
+        self._missing_key_fact = explanation.needing_key_facts(active)
 
     def decide(
         self,
@@ -104,7 +105,7 @@ class Reasoner:
             tests=tests,
             treatments=self._treatments(trace, firings, blocked, with_facts),
             requests=self._requests(trace, firings),
-            not_assessed=explanation.not_assessed(case, units, self._active),
+            not_assessed=explanation.not_assessed(case, units, self._missing_key_fact),
             conflicts=self._conflicts(trace, scores),
             trace=tuple(self._trace(trace, f) for f in firings) if full else (),
             ruleset_version=rb.meta.version,
