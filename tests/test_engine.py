@@ -147,6 +147,10 @@ PROBES = [
     ("general", "facial_weakness", True),
     ("A", "toe_extension", 5),
     ("A", "knee_flexion", 3),
+    ("A", "ankle_inversion+hip_abduction", 3),  # a request probing two fields together
+    ("O", "ankle_dorsiflexion", 3),  # side unknown: may move the affected legs
+    ("A", "ankle_dorsiflexion", 5),
+    ("O", "sensory_loss", "SENSORY_REGION_NONE"),
 ]
 
 
@@ -157,7 +161,8 @@ PROBES = [
 def test_incremental_what_if_equals_a_full_evaluation(
     evaluator: Evaluator, case: Case, probe: tuple[str, str, Any]
 ) -> None:
-    """cdss/whatif.py (used to rank the next questions) must agree with durable-rules."""
+    """cdss/whatif.py (used to rank the next questions), editing the flat facts, must agree with
+    durable-rules on the rebuilt and re-flattened case."""
     from cdss import vocabulary
     from cdss.next_questions import with_field
 
@@ -177,8 +182,12 @@ def test_incremental_what_if_equals_a_full_evaluation(
     firings, props = evaluator.engine.run(units, None)
     scores = evaluator.scoring.score(firings)
     base = evaluator.next_questions.baseline(case, units, props, firings, scores)
-    changed = with_field(case, legs, section, name, value)
-    incremental = evaluator.next_questions._certainties(base, changed)
+    changed = case
+    for one in name.split("+"):
+        changed = with_field(changed, legs, section, one, value)
+    # the what-if edits the flat facts; the reference re-flattens the changed case
+    fields = tuple(f"{section}.{one}" for one in name.split("+"))
+    incremental = evaluator.next_questions._certainties(base, fields, value)
     full_firings, _ = evaluator.engine.run(build_units(changed, drugs), None)
     full = evaluator.scoring.score(full_firings).by_cause
     for cause, score in full.items():
