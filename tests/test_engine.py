@@ -59,6 +59,20 @@ def test_durable_rules_agrees_with_the_python_reference(evaluator: Evaluator, ca
     assert engine_firings(evaluator, case) == reference_firings(evaluator, case)
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases())
+def test_compiled_predicates_equal_the_conditions(evaluator: Evaluator, case: Case) -> None:
+    """Each rule's condition compiled into one function (what the what-ifs run) tests exactly
+    what Condition.holds tests, on the facts before and after chaining."""
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    _, final = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    for props in [*(u.props for u in units), *final]:
+        for rule in evaluator.compiled.by_name.values():
+            assert rule.test(props) == rule.condition.holds(props), rule.name
+
+
 def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 
