@@ -81,6 +81,28 @@ def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
     assert evaluator.engine.live_sessions == 0
 
 
+def test_both_legs_share_one_session_per_stratum(evaluator: Evaluator) -> None:
+    """A bilateral case asserts both legs' facts into one session per stratum, and each
+    firing keeps the leg it fired for."""
+    import copy
+
+    from tests.conftest import PERONEAL_CASE, case_facts
+
+    data = copy.deepcopy(PERONEAL_CASE)
+    data["presentation"]["side"] = "SIDE_BILATERAL"
+    data["exam"]["right"] = dict(data["exam"]["left"])
+    data["exam"]["right"]["ankle_reflex"] = "REFLEX_ABSENT"
+    case = case_facts(data)
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    assert len(units) == 2
+    before = next(evaluator.engine._sessions)
+    firings, _ = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    assert next(evaluator.engine._sessions) - before - 1 == len(evaluator.compiled.strata)
+    assert {f.unit for f in firings} == {0, 1}
+    assert engine_firings(evaluator, case) == reference_firings(evaluator, case)
+    assert evaluator.engine.live_sessions == 0
+
+
 def test_every_rule_fires_at_most_once_per_unit(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 
