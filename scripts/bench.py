@@ -280,7 +280,7 @@ def main() -> int:
     parser.add_argument("--memory-evaluations", type=int, default=None)
     args = parser.parse_args()
     started = time.perf_counter()
-    rounds = 1 if args.quick else 6
+    rounds = 1 if args.quick else 5
     seconds = 2.5 if args.quick else 10.0
     memory_evals = args.memory_evaluations or (2_000 if args.quick else 100_000)
     cases = case_json()
@@ -318,7 +318,7 @@ def main() -> int:
         (worker,) = server.workers()
         print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
         out["memory"] = memory_over(
-            server.address, worker, payloads, memory_evals, 8.0 if args.quick else 70.0
+            server.address, worker, payloads, memory_evals, 8.0 if args.quick else 60.0
         )
         print(f"  {out['memory']}")
     with server_process(workers=2) as server:
