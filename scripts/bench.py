@@ -21,6 +21,7 @@ are printed beside the ratios; they are goals, not assertions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -29,6 +30,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -155,41 +157,62 @@ def sequential(address: str, cases: list[str], rounds: int) -> dict[str, Any]:
     return out
 
 
-def _client(  # noqa: PLR0917 - a multiprocessing target takes positional arguments
-    address: str, method: str, payloads: list[bytes], seconds: float, queue: Any, offset: int
-) -> None:
-    with grpc.insecure_channel(address) as channel:
-        call = _raw(channel, method)
-        call(payloads[0], timeout=30)
+def _pool_worker(tasks: Any, results: Any, offset: int) -> None:
+    """One client process: runs the tasks it is sent (each on a new connection) until None."""
+    while (task := tasks.get()) is not None:
+        address, method, payloads, seconds, limit = task
         count, i = 0, offset
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            call(payloads[i % len(payloads)], timeout=30)
-            count += 1
-            i += 1
-    queue.put(count)
+        with grpc.insecure_channel(address) as channel:
+            call = _raw(channel, method)
+            call(payloads[0], timeout=30)  # connected and warm before the clock starts
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end and (limit is None or count < limit):
+                call(payloads[i % len(payloads)], timeout=30)
+                count += 1
+                i += 1
+        results.put(count)
+
+
+class ClientPool:
+    """Client processes (each its own connection per task), started once for every phase:
+    starting eight Python processes costs seconds on a small machine."""
+
+    def __init__(self, clients: int) -> None:
+        ctx = mp.get_context("spawn")
+        self.results = ctx.Queue()
+        self.tasks = [ctx.Queue() for _ in range(clients)]
+        self.procs = [
+            ctx.Process(target=_pool_worker, args=(q, self.results, k * 7), daemon=True)
+            for k, q in enumerate(self.tasks)
+        ]
+        for p in self.procs:
+            p.start()
+
+    def run(
+        self, address: str, method: str, payloads: list[bytes], seconds: float, limit: int | None
+    ) -> int:
+        """Every client calls back to back for `seconds` (or `limit` calls); the calls made."""
+        for q in self.tasks:
+            q.put((address, method, payloads, seconds, limit))
+        return sum(self.results.get(timeout=seconds + 120) for _ in self.tasks)
+
+    def close(self) -> None:
+        for q in self.tasks:
+            q.put(None)
+        for p in self.procs:
+            p.join(30)
 
 
 def concurrent(
-    address: str, method: str, payloads: list[bytes], clients: int, seconds: float
+    pool: ClientPool, address: str, method: str, payloads: list[bytes], seconds: float
 ) -> dict[str, Any]:
-    """`clients` client processes (each its own connection), each calling back to back."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [
-        ctx.Process(target=_client, args=(address, method, payloads, seconds, queue, k * 7))
-        for k in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    counts = [queue.get(timeout=seconds + 120) for _ in procs]
-    for p in procs:
-        p.join(30)
+    """Every client of the pool calling back to back for `seconds`."""
+    calls = pool.run(address, method, payloads, seconds, None)
     return {
-        "clients": clients,
+        "clients": len(pool.procs),
         "seconds": seconds,
-        "calls": sum(counts),
-        "per_second": round(sum(counts) / seconds, 1),
+        "calls": calls,
+        "per_second": round(calls / seconds, 1),
     }
 
 
@@ -198,34 +221,25 @@ def default_requests(address: str, cases: list[str]) -> list[bytes]:
         return ReflectedService(channel).requests(cases, DEFAULT_LEVEL)
 
 
-def memory_over(
-    address: str, pid: int, payloads: list[bytes], evaluations: int, max_seconds: float
+def memory_over(  # noqa: PLR0917 - one phase's settings
+    pool: ClientPool,
+    address: str,
+    pid: int,
+    payloads: list[bytes],
+    evaluations: int,
+    max_seconds: float,
 ) -> dict[str, Any]:
     """The worker's RSS after warming up and after `evaluations` more default requests, sent
-    by 4 clients (its RSS grows only with what an evaluation leaves behind); stopped after
-    max_seconds on a slow machine (the count done is reported)."""
+    by the pool's clients (its RSS grows only with what an evaluation leaves behind); stopped
+    after max_seconds on a slow machine (the count done is reported)."""
     before = rss_kb(pid)
-    clients = 4
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [
-        ctx.Process(
-            target=_count_client,
-            args=(address, payloads, evaluations // clients, k, max_seconds, queue),
-        )
-        for k in range(clients)
-    ]
     started = time.perf_counter()
-    for p in procs:
-        p.start()
-    done = sum(queue.get(timeout=max_seconds + 120) for _ in procs)
-    for p in procs:
-        p.join(30)
+    done = pool.run(address, "Evaluate", payloads, max_seconds, evaluations // len(pool.procs))
     seconds = time.perf_counter() - started
     after = rss_kb(pid)
     return {
         "evaluations": done,
-        "asked": evaluations // clients * clients,
+        "asked": evaluations // len(pool.procs) * len(pool.procs),
         "rss_before_kb": before,
         "rss_after_kb": after,
         "rss_growth": round(after / before - 1, 4),
@@ -233,19 +247,13 @@ def memory_over(
     }
 
 
-def _count_client(  # noqa: PLR0917 - a multiprocessing target takes positional arguments
-    address: str, payloads: list[bytes], count: int, offset: int, seconds: float, queue: Any
-) -> None:
-    end = time.perf_counter() + seconds
-    done = 0
-    with grpc.insecure_channel(address) as channel:
-        call = _raw(channel, "Evaluate")
-        for i in range(count):
-            call(payloads[(i + offset * 11) % len(payloads)], timeout=30)
-            done += 1
-            if time.perf_counter() > end:
-                break
-    queue.put(done)
+def _stop(started: Future[Any], cm: contextlib.AbstractContextManager[Any]) -> None:
+    """Stop a server started in a thread (one that failed to start has nothing to stop)."""
+    try:
+        started.result(timeout=120)
+    except Exception:  # noqa: BLE001 - reported by the phase that needed it
+        return
+    cm.__exit__(None, None, None)
 
 
 def bench_engine(cases: list[str], rounds: int) -> dict[str, Any]:
@@ -294,38 +302,45 @@ def main() -> int:
         "cases_in_mix": len(cases),
     }
 
-    print(f"engine alone ({len(cases)} cases in the mix) ...", flush=True)
-    out["engine"] = bench_engine(cases, rounds=1 if args.quick else 3)
-    print(f"  {out['engine']}")
-    out["breakdown_us"] = breakdown(requests_mix(), rounds=1 if args.quick else 2)
-    print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
+    pool = ClientPool(8)  # the clients and both servers start at once, then are measured
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
+        one_cm, two_cm = server_process(workers=1), server_process(workers=2)
+        one_f, two_f = starting.submit(one_cm.__enter__), starting.submit(two_cm.__enter__)
+        stack.callback(pool.close)
+        stack.callback(_stop, one_f, one_cm)
+        stack.callback(_stop, two_f, two_cm)
+        server, two = one_f.result(), two_f.result()  # started before anything is measured
+        two.wait_for_workers(2)
+        mix = cases[::3] if args.quick else cases
+        print(f"engine alone ({len(mix)} cases of the mix) ...", flush=True)
+        out["engine"] = bench_engine(mix, rounds=1 if args.quick else 3)
+        print(f"  {out['engine']}")
+        out["breakdown_us"] = breakdown(requests_mix()[:: 3 if args.quick else 1], rounds=2)
+        print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
 
-    with server_process(workers=1) as server:
         print(f"one server process on {server.address}", flush=True)
-        seq = sequential(server.address, cases, rounds)
+        seq = sequential(server.address, cases[::2] if args.quick else cases, rounds)
         out["sequential"] = seq
         for name in ("Ping", "Check", *LEVELS):
             print(f"  {name:9} sequential: {seq[name]}")
         print(f"  bytes per response: {seq['bytes_per_response']}")
         payloads = default_requests(server.address, cases)
-        ping = [b""]
-        out["empty_concurrent_1proc"] = concurrent(server.address, "Ping", ping, 8, seconds)
-        print(f"  Ping, 8 clients:           {out['empty_concurrent_1proc']}")
+        if not args.quick:
+            out["empty_concurrent_1proc"] = concurrent(pool, server.address, "Ping", [b""], seconds)
+            print(f"  Ping, 8 clients:           {out['empty_concurrent_1proc']}")
         out["evaluate_concurrent_1proc"] = concurrent(
-            server.address, "Evaluate", payloads, 8, seconds
+            pool, server.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_1proc']}")
         (worker,) = server.workers()
         print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
         out["memory"] = memory_over(
-            server.address, worker, payloads, memory_evals, 8.0 if args.quick else 60.0
+            pool, server.address, worker, payloads, memory_evals, 4.0 if args.quick else 60.0
         )
         print(f"  {out['memory']}")
-    with server_process(workers=2) as server:
-        server.wait_for_workers(2)
-        print(f"two server processes on {server.address}", flush=True)
+        print(f"two server processes on {two.address}", flush=True)
         out["evaluate_concurrent_2proc"] = concurrent(
-            server.address, "Evaluate", payloads, 8, seconds
+            pool, two.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_2proc']}")
 
