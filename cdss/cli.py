@@ -25,7 +25,6 @@ from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_g
 from cdss.config import ServerConfig, audit_target
 from cdss.errors import CdssError
 from cdss.paths import DEFAULT_RULES_DIR
-from cdss.report import render
 
 DEFAULT_TIMEOUT = 10.0
 # Retry only UNAVAILABLE (e.g. a server process restarting), never INVALID_ARGUMENT.
@@ -143,7 +142,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json_format.MessageToJson(resp, preserving_proto_field_name=True, indent=2))
     else:
-        print(render(resp, why_not=args.why_not, trace=args.trace), end="")
+        from cdss.report import print_report
+
+        print_report(resp, why_not=args.why_not, trace=args.trace, intended_use=args.intended_use)
     return 0
 
 
@@ -256,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--why-not", action="store_true", help="say what speaks against the other causes"
     )
     ev.add_argument("--trace", action="store_true", help="list every rule that fired")
+    ev.add_argument(
+        "--intended-use", action="store_true", help="print the full intended-use statement"
+    )
     ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
     ev.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
     ev.add_argument("--tls-cert", help="client certificate for mutual TLS")
