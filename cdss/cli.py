@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import logging
 import os
@@ -22,9 +21,10 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.config import ServerConfig, audit_target
+from cdss.config import ServerConfig
 from cdss.errors import CdssError
 from cdss.paths import DEFAULT_RULES_DIR
+from cdss.version import SOFTWARE_VERSION
 
 DEFAULT_TIMEOUT = 10.0
 # Retry only UNAVAILABLE (e.g. a server process restarting), never INVALID_ARGUMENT.
@@ -148,29 +148,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVE_FLAGS = (
+    "bind", "port", "workers", "threads", "max_calls", "receive_timeout", "rules_dir",
+    "tls_cert", "tls_key", "tls_client_ca", "tokens_file", "audit_db", "metrics_port",
+    "log_format",
+)  # fmt: skip
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from cdss.settings import load
     from cdss.supervisor import serve
 
-    env = ServerConfig.from_env()
-    config = dataclasses.replace(
-        env,
-        bind=args.bind or env.bind,
-        port=env.port if args.port is None else args.port,
-        workers=args.workers or env.workers,
-        threads=args.threads or env.threads,
-        max_calls=args.max_calls or env.max_calls,
-        receive_timeout=args.receive_timeout or env.receive_timeout,
-        watchdog_seconds=args.watchdog or env.watchdog_seconds,
-        grace_seconds=env.grace_seconds if args.grace is None else args.grace,
-        rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
-        tls_cert=Path(args.tls_cert) if args.tls_cert else env.tls_cert,
-        tls_key=Path(args.tls_key) if args.tls_key else env.tls_key,
-        tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else env.tls_client_ca,
-        tokens_file=Path(args.tokens_file) if args.tokens_file else env.tokens_file,
-    )
-    if args.audit_db:
-        audit_db, audit_url = audit_target(args.audit_db)
-        config = dataclasses.replace(config, audit_db=audit_db, audit_url=audit_url)
+    flags = {name: getattr(args, name) for name in SERVE_FLAGS}
+    flags["watchdog_seconds"] = args.watchdog
+    flags["grace_seconds"] = args.grace
+    config = load(flags)  # every bad value refused here, before a socket or a worker
+    from cdss.logs import configure
+
+    configure(config.log_format)
     return serve(config, Path(args.port_file) if args.port_file else None)
 
 
@@ -179,9 +174,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from cdss.audit_pg import is_postgres
     from cdss.replay import replay, show
 
-    db = args.db or os.environ.get("CDSS_AUDIT_DB")
+    db = args.audit_db or os.environ.get("CDSS_AUDIT_DB")
     if not db or not (is_postgres(db) or Path(db).exists()):
-        raise CliError(f"no audit store at {db!r} (give --db or set CDSS_AUDIT_DB)")
+        raise CliError(f"no audit store at {db!r} (give --audit-db or set CDSS_AUDIT_DB)")
     store = open_store(db)
     try:
         if args.action == "list":
@@ -245,6 +240,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdss", description="Foot-drop clinical decision support")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"cdss {SOFTWARE_VERSION} (rule base in {DEFAULT_RULES_DIR})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ev = sub.add_parser("evaluate", help="evaluate a case file and print the answer")
@@ -287,12 +287,23 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--audit-db", help="record every evaluation: a SQLite file or a postgresql:// URL"
     )
+    sv.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve Prometheus /metrics on this port (CDSS_METRICS_PORT)",
+    )
+    sv.add_argument(
+        "--log-format", choices=["text", "json"], help="log lines as text or JSON (CDSS_LOG_FORMAT)"
+    )
     sv.set_defaults(func=cmd_serve)
 
     au = sub.add_parser("audit", help="list, show or replay recorded evaluations")
     au.add_argument("action", choices=["list", "show", "replay"])
     au.add_argument("id", type=int, nargs="?", help="record id (show, replay)")
-    au.add_argument("--db", help="the audit store: SQLite file or postgresql:// URL")
+    au.add_argument(
+        "--audit-db", help="the audit store: SQLite file or postgresql:// URL (CDSS_AUDIT_DB)"
+    )
+    au.add_argument("--db", dest="audit_db", help=argparse.SUPPRESS)  # the old name, kept
     au.add_argument("--limit", type=int, default=20, help="records to list")
     au.set_defaults(func=cmd_audit)
 
