@@ -6,6 +6,7 @@ from cdss._proto import foot_drop_service_pb2
 from cdss.convert import case_from_proto, response_from_decision
 from cdss.errors import CaseError, FieldViolation
 from cdss.evaluator import Evaluator
+from cdss.version import SOFTWARE_VERSION
 
 
 def answer(
@@ -17,4 +18,6 @@ def answer(
     size = request.case.ByteSize()
     if size > max_case_bytes:
         raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
-    return response_from_decision(evaluator.evaluate(case_from_proto(request.case)))
+    response = response_from_decision(evaluator.evaluate(case_from_proto(request.case)))
+    response.software_version = SOFTWARE_VERSION
+    return response

@@ -67,9 +67,9 @@ def test_list_show_replay(
 ) -> None:
     running, db = audited
     call(running, PERONEAL_CASE)
-    assert main(["audit", "list", "--db", str(db)]) == 0
+    assert main(["audit", "list", "--audit-db", str(db)]) == 0
     assert PERONEAL_CASE["case_id"] in capsys.readouterr().out
-    assert main(["audit", "show", "1", "--db", str(db)]) == 0
+    assert main(["audit", "show", "1", "--audit-db", str(db)]) == 0
     assert '"ankle_dorsiflexion": 2' in capsys.readouterr().out
     # the rule files change after the call; replay uses the stored rule base
     rules_dir = db.parent / "rules"
@@ -78,7 +78,7 @@ def test_list_show_replay(
         .read_text()
         .replace("weight: 0.6}", "weight: 0.1}")
     )
-    assert main(["audit", "replay", "1", "--db", str(db)]) == 0
+    assert main(["audit", "replay", "1", "--audit-db", str(db)]) == 0
     assert "identical" in capsys.readouterr().out
 
 
@@ -92,7 +92,7 @@ def test_replay_reports_a_difference(
     forged = call(running, other).SerializeToString(deterministic=True)
     with sqlite3.connect(db) as con:
         con.execute("UPDATE evaluations SET response = ? WHERE id = 1", (forged,))
-    assert main(["audit", "replay", "1", "--db", str(db)]) == 1
+    assert main(["audit", "replay", "1", "--audit-db", str(db)]) == 1
     out = capsys.readouterr().out
     assert "DIFFERENT" in out and "--- recorded" in out
 
@@ -134,7 +134,7 @@ def test_killing_the_server_loses_no_acknowledged_record(tmp_path: Path) -> None
 def test_audit_commands_fail_clearly_without_a_store(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main(["audit", "list", "--db", str(tmp_path / "none.db")]) == 1
+    assert main(["audit", "list", "--audit-db", str(tmp_path / "none.db")]) == 1
     assert "no audit store" in capsys.readouterr().err
 
 
