@@ -22,7 +22,8 @@ from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.config import ServerConfig
-from cdss.errors import CdssError
+from cdss.case_json import parse_case
+from cdss.errors import CaseError, CdssError
 from cdss.paths import DEFAULT_RULES_DIR
 from cdss.version import SOFTWARE_VERSION
 
@@ -57,9 +58,10 @@ def read_case(path: Path) -> case_pb2.Case:
     except OSError as exc:
         raise CliError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
     try:
-        return json_format.Parse(text, case_pb2.Case())
-    except json_format.ParseError as exc:
-        raise CliError(f"{path} is not a valid case: {exc}") from exc
+        return parse_case(text)
+    except CaseError as exc:
+        lines = "\n".join(f"  {v}" for v in exc.violations)
+        raise CliError(f"{path} is not a valid case:\n{lines}") from exc
 
 
 def _read(path: str | None, what: str) -> bytes | None:
@@ -140,6 +142,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         except grpc.RpcError as exc:
             raise _rpc_failure(exc, where) from exc
     if args.json:
+        from cdss.answer_json import answer_json
+
+        print(answer_json(resp, case))
+    elif args.proto_json:
         print(json_format.MessageToJson(resp, preserving_proto_field_name=True, indent=2))
     else:
         from cdss.report import print_report
@@ -252,7 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--server", help="HOST:PORT of a running server (default: start one in-process)"
     )
-    ev.add_argument("--json", action="store_true", help="print the response as JSON")
+    ev.add_argument(
+        "--json",
+        action="store_true",
+        help="print the answer as JSON for integrators (every field, typed values, ids)",
+    )
+    ev.add_argument(
+        "--proto-json", action="store_true", help="print the response in protobuf's JSON mapping"
+    )
     ev.add_argument(
         "--why-not", action="store_true", help="say what speaks against the other causes"
     )

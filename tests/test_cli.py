@@ -69,10 +69,17 @@ def test_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_field_name_in_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(EXAMPLE.read_text())
     data["exam"]["left"]["ankle_dorsiflexon"] = 2
+    data["history"]["lowbackpain"] = True
+    data["presentation"]["sde"] = "SIDE_LEFT"
     bad = tmp_path / "typo.json"
     bad.write_text(json.dumps(data))
     assert main(["evaluate", str(bad)]) == 1
-    assert "ankle_dorsiflexon" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # every unknown field at once, by its contract (snake_case) path, with the likely name
+    assert "exam.left.ankle_dorsiflexon: no such field (did you mean ankle_dorsiflexion?)" in err
+    assert "history.lowbackpain: no such field (did you mean low_back_pain?)" in err
+    assert "presentation.sde: no such field (did you mean side?)" in err
+    assert "ankleDorsiflexion" not in err and "Available Fields" not in err
 
 
 def test_impossible_value_lists_the_field(
