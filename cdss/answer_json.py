@@ -104,7 +104,7 @@ def answer_dict(
         preserving_proto_field_name=True,
         always_print_fields_with_no_presence=True,
     )
-    data = _rounded(data)
+    data = dict(_rounded(data))
     _ids(data)
     data["request_id"] = request_id(case) if case is not None else ""
     return data

@@ -55,7 +55,8 @@ def parse_case(text: str) -> case_pb2.Case:
         ) from exc
     if not isinstance(data, dict):
         raise CaseError([FieldViolation("case", "must be a JSON object")])
-    unknown = _unknown(data, case_pb2.Case.DESCRIPTOR, "")
+    root: Any = case_pb2.Case.DESCRIPTOR  # the generated stubs type descriptors loosely
+    unknown = _unknown(data, root, "")
     if unknown:
         raise CaseError(unknown)
     try:

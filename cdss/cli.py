@@ -21,8 +21,8 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.config import ServerConfig
 from cdss.case_json import parse_case
+from cdss.config import ServerConfig
 from cdss.errors import CaseError, CdssError
 from cdss.paths import DEFAULT_RULES_DIR
 from cdss.version import SOFTWARE_VERSION

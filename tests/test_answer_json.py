@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,9 @@ CAUDA = ROOT / "examples" / "cauda-equina.json"
 PERONEAL = ROOT / "examples" / "peroneal-compression.json"
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["evaluate", *args, "--json"]) == 0
-    data: dict = json.loads(capsys.readouterr().out)
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
     return data
 
 
