@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from cdss.audit import open_store
     from cdss.audit_pg import is_postgres
-    from cdss.replay import replay, show
+    from cdss.replay import replay
 
     db = args.audit_db or os.environ.get("CDSS_AUDIT_DB")
     if not db or not (is_postgres(db) or Path(db).exists()):
@@ -195,7 +195,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.id is None:
             raise CliError(f"audit {args.action} needs a record ID")
         if args.action == "show":
-            print(show(store.get(args.id)), end="")
+            from rich.console import Console
+
+            from cdss.audit_report import audit_json, audit_show
+
+            record = store.get(args.id)
+            if args.json:
+                print(audit_json(record))
+                return 0
+            console = Console()
+            for part in audit_show(record, console.width):
+                console.print(part)
             return 0
         result = replay(store, args.id)
         print(result.summary)
@@ -318,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     au.add_argument("--db", dest="audit_db", help=argparse.SUPPRESS)  # the old name, kept
     au.add_argument("--limit", type=int, default=20, help="records to list")
+    au.add_argument("--json", action="store_true", help="show: the raw record as JSON")
     au.set_defaults(func=cmd_audit)
 
     ru = sub.add_parser(

@@ -206,7 +206,7 @@ FIELD_LABELS: dict[str, str] = {
     "presentation.pain": "pain",
     "presentation.pain_sites": "pain in",
     "presentation.hours_since_onset": "hours since onset (or last known well)",
-    "presentation.onset_unwitnessed": "onset not witnessed (woke with it)",
+    "presentation.onset_unwitnessed": "unwitnessed onset (woke with it)",
     "history.prolonged_leg_crossing": "prolonged leg crossing",
     "history.prolonged_squatting_or_kneeling": "prolonged squatting or kneeling",
     "history.recent_weight_loss": "recent weight loss",
@@ -316,4 +316,16 @@ FIELD_LABELS: dict[str, str] = {
     "results.inflammatory_markers_raised": "raised inflammatory markers",
     "results.csf_protein_raised": "raised CSF protein",
     "results.thyroid_function_abnormal": "abnormal thyroid function",
+}
+
+# The negation of a yes/no field where "no <label>" does not read (the rest: "no <label>").
+NEGATED: dict[str, str] = {
+    "history.anticoagulated": "not on anticoagulation",
+    "history.antiplatelet": "not on antiplatelet drugs",
+    "presentation.onset_unwitnessed": "onset witnessed",
+    "limb.foot_pulses_absent": "foot pulses present",
+    "limb.tibialis_anterior_tendon_palpable": "tibialis anterior tendon not palpable",
+    "limb.straight_leg_raise_positive": "negative straight leg raise",
+    "results.b12_low": "vitamin B12 not low",
+    "general.facial_weakness_forehead_involved": "facial weakness sparing the forehead",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 from cdss import case_fields
-from cdss.display_names import ENUM_LABELS, FIELD_LABELS
+from cdss.display_names import ENUM_LABELS, FIELD_LABELS, NEGATED
 from cdss.rulebase.refs import LegRef, Ref, RefKind
 from cdss.vocabulary import CauseCategory, Leg
 
@@ -131,7 +131,9 @@ def fact_text(name: str, value: str) -> str:
     if value == "not recorded":
         return f"{before}{label} not recorded"
     if (field is not None and field.kind == "bool") or value in ("true", "false", "yes"):
-        return f"{label}{side}" if value in ("true", "yes") else f"no {label}{side}"
+        if value in ("true", "yes"):
+            return f"{label}{side}"
+        return f"{NEGATED.get(key, f'no {label}')}{side}"
     if value.startswith("includes "):
         return f"{before}{label} {display(value.removeprefix('includes '))}"
     if value.startswith("does not include "):

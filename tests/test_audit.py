@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -70,7 +71,14 @@ def test_list_show_replay(
     assert main(["audit", "list", "--audit-db", str(db)]) == 0
     assert PERONEAL_CASE["case_id"] in capsys.readouterr().out
     assert main(["audit", "show", "1", "--audit-db", str(db)]) == 0
-    assert '"ankle_dorsiflexion": 2' in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "The case as recorded" in shown and "- left ankle dorsiflexion MRC 2" in shown
+    assert "Peroneal neuropathy" in shown and "Alerts" in shown  # the same report as evaluate
+    assert '"ankle_dorsiflexion"' not in shown and len(shown.splitlines()) < 200
+    assert main(["audit", "show", "1", "--json", "--audit-db", str(db)]) == 0
+    raw = json.loads(capsys.readouterr().out)
+    assert raw["request"]["case"]["exam"]["left"]["ankle_dorsiflexion"] == 2
+    assert raw["status"] == "OK" and raw["response"]["tests"] == []
     # the rule files change after the call; replay uses the stored rule base
     rules_dir = db.parent / "rules"
     (rules_dir / "20-nerve-root-plexus.yaml").write_text(

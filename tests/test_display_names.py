@@ -48,5 +48,7 @@ def test_facts_in_clinical_words() -> None:
     assert fact_text("results.ck_u_per_l", "5000") == "creatine kinase (CK): 5000 U/L"
     assert fact_text("presentation.days_since_onset", "3") == "days since onset: 3"
     assert fact_text("medications.vincristine.taken", "true") == "taking vincristine"
+    assert fact_text("history.anticoagulated", "false") == "not on anticoagulation"
+    assert fact_text("exam.left.foot_pulses_absent", "false") == "foot pulses present (left leg)"
     assert field_name("A.hip_abduction") == "hip abduction (affected leg)"
     assert field_name("exam.general.reduced_anal_tone") == "reduced anal tone"
