@@ -214,6 +214,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
         store.close()
 
 
+def cmd_new_case(args: argparse.Namespace) -> int:
+    """Ask the questions in the terminal, write the case, offer to evaluate it."""
+    from cdss.new_case import interview, write_case
+
+    def ask(text: str) -> str:
+        try:
+            return input(text)
+        except EOFError:
+            raise CliError("no answer (end of input): no case written") from None
+
+    case = interview(ask, print)
+    out = Path(args.output or ask("Write the case to which file? [case.json] ") or "case.json")
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists: not overwritten (give --force, or another --output)")
+    write_case(case, out)
+    print(f"Wrote {out} (a valid case).")
+    go = args.evaluate or ask("Evaluate it now? [Y/n] ").strip().lower() in ("", "y", "yes")
+    if not go:
+        return 0
+    args.case, args.json, args.proto_json, args.why_not, args.trace = str(out), 0, 0, 0, 0
+    args.intended_use = False
+    return cmd_evaluate(args)
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from cdss.rulebase.compiler import compile_rulebase
     from cdss.rulebase.loader import load_rulebase
@@ -289,6 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--tls-key", help="client private key for mutual TLS")
     ev.add_argument("--token", help="bearer token (prefer the CDSS_TOKEN variable)")
     ev.set_defaults(func=cmd_evaluate)
+
+    nc = sub.add_parser(
+        "new-case", help="enter a case in the terminal, write it as a case file, evaluate it"
+    )
+    nc.add_argument("--output", help="the case file to write (asked when not given)")
+    nc.add_argument("--force", action="store_true", help="overwrite an existing file")
+    nc.add_argument("--evaluate", action="store_true", help="evaluate without asking")
+    nc.add_argument("--server", help="HOST:PORT of a running server (default: in-process)")
+    nc.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
+    nc.set_defaults(func=cmd_new_case)
 
     sv = sub.add_parser("serve", help="run the gRPC server (flags override CDSS_* variables)")
     sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
