@@ -1,19 +1,24 @@
-"""`cdss audit show ID`: one recorded call as a clinician or an auditor reads it (the same
-renderer as `evaluate`), or the raw record as JSON (``--json``)."""
+"""`cdss audit list | show | replay`: `show ID` gives one recorded call as a clinician or an
+auditor reads it (the same renderer as `evaluate`), or the raw record as JSON (``--json``)."""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from cdss._proto import foot_drop_service_pb2
-from cdss.audit import AuditRecord
+from cdss.audit import AuditRecord, open_store
+from cdss.audit_pg import is_postgres
+from cdss.errors import ConfigError
 from cdss.names import fact_text
+from cdss.replay import replay
 from cdss.report import report
 
 
@@ -96,3 +101,35 @@ def audit_json(record: AuditRecord) -> str:
         "response": message(record.response, foot_drop_service_pb2.EvaluateResponse),
     }
     return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+def audit_command(action: str, record_id: int | None, db: str | None, limit: int, raw: bool) -> int:
+    """`cdss audit list | show ID | replay ID` on the store at db (or CDSS_AUDIT_DB)."""
+    db = db or os.environ.get("CDSS_AUDIT_DB")
+    if not db or not (is_postgres(db) or Path(db).exists()):
+        raise ConfigError(f"no audit store at {db!r} (give --audit-db or set CDSS_AUDIT_DB)")
+    store = open_store(db)
+    try:
+        if action == "list":
+            for r in store.latest(limit):
+                print(
+                    f"{r.id:8} {r.recorded_at} {r.status:17} {r.case_id[:32]:32} caller={r.caller} "
+                    f"rules={r.ruleset_version} {r.ruleset_hash[:19]} {r.duration_ms:.1f} ms"
+                )
+            return 0
+        if record_id is None:
+            raise ConfigError(f"audit {action} needs a record ID")
+        if action == "show":
+            record = store.get(record_id)
+            if raw:
+                print(audit_json(record))
+                return 0
+            console = Console()
+            for part in audit_show(record, console.width):
+                console.print(part)
+            return 0
+        result = replay(store, record_id)
+        print(result.summary)
+        return 0 if result.identical else 1
+    finally:
+        store.close()

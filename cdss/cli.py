@@ -176,42 +176,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cdss.audit import open_store
-    from cdss.audit_pg import is_postgres
-    from cdss.replay import replay
+    from cdss.audit_report import audit_command
 
-    db = args.audit_db or os.environ.get("CDSS_AUDIT_DB")
-    if not db or not (is_postgres(db) or Path(db).exists()):
-        raise CliError(f"no audit store at {db!r} (give --audit-db or set CDSS_AUDIT_DB)")
-    store = open_store(db)
-    try:
-        if args.action == "list":
-            for r in store.latest(args.limit):
-                print(
-                    f"{r.id:8} {r.recorded_at} {r.status:17} {r.case_id[:32]:32} caller={r.caller} "
-                    f"rules={r.ruleset_version} {r.ruleset_hash[:19]} {r.duration_ms:.1f} ms"
-                )
-            return 0
-        if args.id is None:
-            raise CliError(f"audit {args.action} needs a record ID")
-        if args.action == "show":
-            from rich.console import Console
-
-            from cdss.audit_report import audit_json, audit_show
-
-            record = store.get(args.id)
-            if args.json:
-                print(audit_json(record))
-                return 0
-            console = Console()
-            for part in audit_show(record, console.width):
-                console.print(part)
-            return 0
-        result = replay(store, args.id)
-        print(result.summary)
-        return 0 if result.identical else 1
-    finally:
-        store.close()
+    return audit_command(args.action, args.id, args.audit_db, args.limit, args.json)
 
 
 def cmd_new_case(args: argparse.Namespace) -> int:
