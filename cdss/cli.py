@@ -118,15 +118,18 @@ def _rpc_failure(exc: grpc.RpcError, where: str) -> CliError:
         return CliError(f"cannot reach the server at {where}: {details}")
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return CliError(f"the server at {where} did not answer in time")
-    lines = [f"{code.name if code else 'error'}: {details}"]
     status = rpc_status.from_call(exc) if isinstance(exc, grpc.Call) else None
     details_list: list[any_pb2.Any] = list(status.details) if status else []
+    fields: list[str] = []
     for detail in details_list:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)
-            lines += [f"  {v.field}: {v.description}" for v in bad.field_violations]
-    return CliError("\n".join(lines))
+            fields += [f"  {v.field}: {v.description}" for v in bad.field_violations]
+    name = code.name if code else "error"
+    if fields:  # each field once: the list, not the message that repeats it
+        return CliError(f"{name}: {len(fields)} invalid field(s)\n" + "\n".join(fields))
+    return CliError(f"{name}: {details}")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -153,7 +153,7 @@ def _differential(resp: Response, wide: bool) -> list[RenderableType]:
     table = Table(show_lines=True, expand=True, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Cause", ratio=2)
-    table.add_column("Likelihood", width=10)
+    table.add_column("Likelihood", width=12)
     table.add_column("Findings for (+) and against (-)", ratio=5 if wide else 3)
     for c in resp.causes:
         name = Text(capital(_enum(pb.CauseCategory, c.category)), style="bold")

@@ -95,6 +95,7 @@ def test_impossible_value_lists_the_field(
         "INVALID_ARGUMENT" in err
         and "exam.left.ankle_dorsiflexion: MRC grade must be 0-5, not 7" in err
     )
+    assert err.count("MRC grade must be 0-5, not 7") == 1  # each field error once
 
 
 def test_unreachable_server(capsys: pytest.CaptureFixture[str]) -> None:
