@@ -7,6 +7,7 @@ from cdss.convert import case_from_proto, detail_from_proto, response_from_decis
 from cdss.decision import Detail
 from cdss.errors import CaseError, FieldViolation
 from cdss.evaluator import Evaluator
+from cdss.version import SOFTWARE_VERSION
 
 
 def answer(
@@ -23,4 +24,6 @@ def answer(
     if size > max_case_bytes:
         raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
     level = detail_from_proto(request) if detail is None else detail
-    return response_from_decision(evaluator.evaluate(case_from_proto(request.case), level))
+    response = response_from_decision(evaluator.evaluate(case_from_proto(request.case), level))
+    response.software_version = SOFTWARE_VERSION
+    return response

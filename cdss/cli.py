@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import logging
 import os
@@ -22,10 +21,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from cdss._proto import case_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.config import ServerConfig, audit_target
-from cdss.errors import CdssError
+from cdss.case_json import parse_case
+from cdss.config import ServerConfig
+from cdss.errors import CaseError, CdssError
 from cdss.paths import DEFAULT_RULES_DIR
-from cdss.report import render
+from cdss.version import SOFTWARE_VERSION
 
 DEFAULT_TIMEOUT = 10.0
 # Retry only UNAVAILABLE (e.g. a server process restarting), never INVALID_ARGUMENT.
@@ -58,9 +58,10 @@ def read_case(path: Path) -> case_pb2.Case:
     except OSError as exc:
         raise CliError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
     try:
-        return json_format.Parse(text, case_pb2.Case())
-    except json_format.ParseError as exc:
-        raise CliError(f"{path} is not a valid case: {exc}") from exc
+        return parse_case(text)
+    except CaseError as exc:
+        lines = "\n".join(f"  {v}" for v in exc.violations)
+        raise CliError(f"{path} is not a valid case:\n{lines}") from exc
 
 
 def _read(path: str | None, what: str) -> bytes | None:
@@ -117,15 +118,18 @@ def _rpc_failure(exc: grpc.RpcError, where: str) -> CliError:
         return CliError(f"cannot reach the server at {where}: {details}")
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return CliError(f"the server at {where} did not answer in time")
-    lines = [f"{code.name if code else 'error'}: {details}"]
     status = rpc_status.from_call(exc) if isinstance(exc, grpc.Call) else None
     details_list: list[any_pb2.Any] = list(status.details) if status else []
+    fields: list[str] = []
     for detail in details_list:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)
-            lines += [f"  {v.field}: {v.description}" for v in bad.field_violations]
-    return CliError("\n".join(lines))
+            fields += [f"  {v.field}: {v.description}" for v in bad.field_violations]
+    name = code.name if code else "error"
+    if fields:  # each field once: the list, not the message that repeats it
+        return CliError(f"{name}: {len(fields)} invalid field(s)\n" + "\n".join(fields))
+    return CliError(f"{name}: {details}")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -144,67 +148,67 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         except grpc.RpcError as exc:
             raise _rpc_failure(exc, where) from exc
     if args.json:
+        from cdss.answer_json import answer_json
+
+        print(answer_json(resp, case))
+    elif args.proto_json:
         print(json_format.MessageToJson(resp, preserving_proto_field_name=True, indent=2))
     else:
-        print(render(resp, why_not=args.why_not, trace=args.trace), end="")
+        from cdss.report import print_report
+
+        print_report(resp, why_not=args.why_not, trace=args.trace, intended_use=args.intended_use)
     return 0
 
 
+SERVE_FLAGS = (
+    "bind", "port", "workers", "threads", "max_calls", "receive_timeout", "rules_dir",
+    "tls_cert", "tls_key", "tls_client_ca", "tokens_file", "audit_db", "metrics_port",
+    "log_format",
+)  # fmt: skip
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from cdss.settings import load
     from cdss.supervisor import serve
 
-    env = ServerConfig.from_env()
-    config = dataclasses.replace(
-        env,
-        bind=args.bind or env.bind,
-        port=env.port if args.port is None else args.port,
-        workers=args.workers or env.workers,
-        threads=args.threads or env.threads,
-        max_calls=args.max_calls or env.max_calls,
-        receive_timeout=args.receive_timeout or env.receive_timeout,
-        watchdog_seconds=args.watchdog or env.watchdog_seconds,
-        grace_seconds=env.grace_seconds if args.grace is None else args.grace,
-        rules_dir=Path(args.rules_dir) if args.rules_dir else env.rules_dir,
-        tls_cert=Path(args.tls_cert) if args.tls_cert else env.tls_cert,
-        tls_key=Path(args.tls_key) if args.tls_key else env.tls_key,
-        tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else env.tls_client_ca,
-        tokens_file=Path(args.tokens_file) if args.tokens_file else env.tokens_file,
-    )
-    if args.audit_db:
-        audit_db, audit_url = audit_target(args.audit_db)
-        config = dataclasses.replace(config, audit_db=audit_db, audit_url=audit_url)
+    flags = {name: getattr(args, name) for name in SERVE_FLAGS}
+    flags["watchdog_seconds"] = args.watchdog
+    flags["grace_seconds"] = args.grace
+    config = load(flags)  # every bad value refused here, before a socket or a worker
+    from cdss.logs import configure
+
+    configure(config.log_format)
     return serve(config, Path(args.port_file) if args.port_file else None)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cdss.audit import open_store
-    from cdss.audit_pg import is_postgres
-    from cdss.replay import replay, show
+    from cdss.audit_report import audit_command
 
-    db = args.db or os.environ.get("CDSS_AUDIT_DB")
-    if not db or not (is_postgres(db) or Path(db).exists()):
-        raise CliError(f"no audit store at {db!r} (give --db or set CDSS_AUDIT_DB)")
-    store = open_store(db)
-    try:
-        if args.action == "list":
-            for r in store.latest(args.limit):
-                print(
-                    f"{r.id:8} {r.recorded_at} {r.status:17} {r.case_id[:32]:32} caller={r.caller} "
-                    f"rules={r.ruleset_version} {r.ruleset_hash[:19]} {r.duration_ms:.1f} ms"
-                )
-            return 0
-        if args.id is None:
-            raise CliError(f"audit {args.action} needs a record ID")
-        if args.action == "show":
-            print(show(store.get(args.id)), end="")
-            return 0
-        result = replay(store, args.id, full=args.full)
-        print(result.summary)
-        if result.full:
-            print(result.full, end="")
-        return 0 if result.identical else 1
-    finally:
-        store.close()
+    return audit_command(args.action, args.id, args.audit_db, args.limit, args.json, full=args.full)
+
+
+def cmd_new_case(args: argparse.Namespace) -> int:
+    """Ask the questions in the terminal, write the case, offer to evaluate it."""
+    from cdss.new_case import interview, write_case
+
+    def ask(text: str) -> str:
+        try:
+            return input(text)
+        except EOFError:
+            raise CliError("no answer (end of input): no case written") from None
+
+    case = interview(ask, print)
+    out = Path(args.output or ask("Write the case to which file? [case.json] ") or "case.json")
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists: not overwritten (give --force, or another --output)")
+    write_case(case, out)
+    print(f"Wrote {out} (a valid case).")
+    go = args.evaluate or ask("Evaluate it now? [Y/n] ").strip().lower() in ("", "y", "yes")
+    if not go:
+        return 0
+    args.case, args.json, args.proto_json, args.why_not, args.trace = str(out), 0, 0, 0, 0
+    args.intended_use = False
+    return cmd_evaluate(args)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -249,6 +253,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdss", description="Foot-drop clinical decision support")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"cdss {SOFTWARE_VERSION} (rule base in {DEFAULT_RULES_DIR})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ev = sub.add_parser("evaluate", help="evaluate a case file and print the answer")
@@ -256,17 +265,37 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--server", help="HOST:PORT of a running server (default: start one in-process)"
     )
-    ev.add_argument("--json", action="store_true", help="print the response as JSON")
+    ev.add_argument(
+        "--json",
+        action="store_true",
+        help="print the answer as JSON for integrators (every field, typed values, ids)",
+    )
+    ev.add_argument(
+        "--proto-json", action="store_true", help="print the response in protobuf's JSON mapping"
+    )
     ev.add_argument(
         "--why-not", action="store_true", help="say what speaks against the other causes"
     )
     ev.add_argument("--trace", action="store_true", help="list every rule that fired")
+    ev.add_argument(
+        "--intended-use", action="store_true", help="print the full intended-use statement"
+    )
     ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
     ev.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
     ev.add_argument("--tls-cert", help="client certificate for mutual TLS")
     ev.add_argument("--tls-key", help="client private key for mutual TLS")
     ev.add_argument("--token", help="bearer token (prefer the CDSS_TOKEN variable)")
     ev.set_defaults(func=cmd_evaluate)
+
+    nc = sub.add_parser(
+        "new-case", help="enter a case in the terminal, write it as a case file, evaluate it"
+    )
+    nc.add_argument("--output", help="the case file to write (asked when not given)")
+    nc.add_argument("--force", action="store_true", help="overwrite an existing file")
+    nc.add_argument("--evaluate", action="store_true", help="evaluate without asking")
+    nc.add_argument("--server", help="HOST:PORT of a running server (default: in-process)")
+    nc.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="deadline in seconds")
+    nc.set_defaults(func=cmd_new_case)
 
     sv = sub.add_parser("serve", help="run the gRPC server (flags override CDSS_* variables)")
     sv.add_argument("--bind", help="address to bind (CDSS_BIND, default 127.0.0.1)")
@@ -288,16 +317,28 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--audit-db", help="record every evaluation: a SQLite file or a postgresql:// URL"
     )
+    sv.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve Prometheus /metrics on this port (CDSS_METRICS_PORT)",
+    )
+    sv.add_argument(
+        "--log-format", choices=["text", "json"], help="log lines as text or JSON (CDSS_LOG_FORMAT)"
+    )
     sv.set_defaults(func=cmd_serve)
 
     au = sub.add_parser("audit", help="list, show or replay recorded evaluations")
     au.add_argument("action", choices=["list", "show", "replay"])
     au.add_argument("id", type=int, nargs="?", help="record id (show, replay)")
-    au.add_argument("--db", help="the audit store: SQLite file or postgresql:// URL")
+    au.add_argument(
+        "--audit-db", help="the audit store: SQLite file or postgresql:// URL (CDSS_AUDIT_DB)"
+    )
+    au.add_argument("--db", dest="audit_db", help=argparse.SUPPRESS)  # the old name, kept
     au.add_argument(
         "--full", action="store_true", help="replay: also print the FULL answer (trace, why-not)"
     )
     au.add_argument("--limit", type=int, default=20, help="records to list")
+    au.add_argument("--json", action="store_true", help="show: the raw record as JSON")
     au.set_defaults(func=cmd_audit)
 
     ru = sub.add_parser(

@@ -1,4 +1,5 @@
-"""Server configuration: flags of `python -m cdss serve`, CDSS_* environment variables."""
+"""Server configuration: what a server process runs on (checked from flags and CDSS_*
+variables by cdss/settings.py; handed to each worker as JSON)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def default_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
-    """Everything `python -m cdss serve` can set (flags override CDSS_* environment variables)."""
+    """Everything `python -m cdss serve` can set (cdss.settings checks flags and variables)."""
 
     bind: str = "127.0.0.1"
     port: int = 50051
@@ -57,29 +58,8 @@ class ServerConfig:
     audit_db: Path | None = None  # SQLite audit store; None = no audit
     audit_url: str = ""  # postgresql://... audit store (instead of audit_db)
     rules_hash: str = ""  # set by the supervisor: the pinned rule base a worker must serve
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
-        env = dict(os.environ if env is None else env)
-        defaults = cls()
-        audit_db, audit_url = audit_target(env.get("CDSS_AUDIT_DB"))
-        return cls(
-            bind=env.get("CDSS_BIND", defaults.bind),
-            port=int(env.get("CDSS_PORT", defaults.port)),
-            workers=int(env.get("CDSS_WORKERS", defaults.workers)),
-            threads=int(env.get("CDSS_THREADS", defaults.threads)),
-            max_calls=int(env.get("CDSS_MAX_CALLS", defaults.max_calls)),
-            receive_timeout=float(env.get("CDSS_RECEIVE_TIMEOUT", defaults.receive_timeout)),
-            watchdog_seconds=float(env.get("CDSS_WATCHDOG_SECONDS", defaults.watchdog_seconds)),
-            grace_seconds=float(env.get("CDSS_GRACE_SECONDS", defaults.grace_seconds)),
-            rules_dir=Path(env.get("CDSS_RULES_DIR") or defaults.rules_dir),
-            tls_cert=_path(env.get("CDSS_TLS_CERT")),
-            tls_key=_path(env.get("CDSS_TLS_KEY")),
-            tls_client_ca=_path(env.get("CDSS_TLS_CLIENT_CA")),
-            tokens_file=_path(env.get("CDSS_TOKENS_FILE")),
-            audit_db=audit_db,
-            audit_url=audit_url,
-        )
+    metrics_port: int | None = None  # Prometheus /metrics, served by the supervisor
+    log_format: str = "text"  # or "json": one JSON object per line, without patient data
 
     @property
     def audit(self) -> Path | str | None:

@@ -24,6 +24,7 @@ from cdss.auth import Authenticator
 from cdss.config import ServerConfig
 from cdss.errors import ConfigError
 from cdss.evaluator import Evaluator
+from cdss.metrics import WORKERS, Observer, TimedStore
 from cdss.servicer import FootDropServicer, register
 
 log = logging.getLogger("cdss.server")
@@ -114,16 +115,18 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     credentials = server_credentials(config)
     authenticator = Authenticator.from_file(config.tokens_file) if config.tokens_file else None
     evaluator = evaluator or Evaluator.from_directory(config.rules_dir)
-    audit = open_store(config.audit) if config.audit else None
+    audit = TimedStore(open_store(config.audit)) if config.audit else None
     servicer = FootDropServicer(
         evaluator, config.max_case_bytes, audit, authenticator, threads=config.threads
     )
     gate = Gate(authenticator, config.receive_timeout, servicer.record_refused)
+    rb = evaluator.compiled.rulebase
+    observer = Observer(rb.meta.version, rb.content_hash)  # outermost: sees refusals too
     max_calls = max(config.max_calls, config.threads)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_calls, thread_name_prefix="cdss-call"),
         options=transport_options(config),
-        interceptors=[gate],
+        interceptors=[observer, gate],
         maximum_concurrent_rpcs=max_calls,
     )
     register(servicer, server)
@@ -181,6 +184,7 @@ def serve_one(
     previous = {s: signal.signal(s, on_signal) for s in signals}
     if ready is not None:
         ready(running.port)
+    WORKERS.inc()
     try:
         while not stopping.wait(0.5):
             if beat is not None:
@@ -189,6 +193,7 @@ def serve_one(
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        WORKERS.dec()
         live = running.evaluator.engine.live_sessions
         running.evaluator.close()
     log.info("stopped live_sessions=%d", live)

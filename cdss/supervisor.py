@@ -46,6 +46,7 @@ from typing import IO
 from cdss.audit import AuditError, prepare_store
 from cdss.config import ServerConfig
 from cdss.errors import CdssError
+from cdss.metrics_endpoint import MetricsEndpoint
 from cdss.pinning import PinnedRules, pin
 
 log = logging.getLogger("cdss.supervisor")
@@ -66,6 +67,7 @@ class Worker:
     slot: int
     rules: PinnedRules
     last_beat: float = field(default_factory=time.monotonic)
+    frozen: bool = False  # killed by the watchdog
     _buffer: bytes = b""
 
     def read_lines(self) -> list[str]:
@@ -96,6 +98,7 @@ class Supervisor:
     _restarts: deque[float] = field(default_factory=deque)
     _socket: socket.socket | None = None
     port: int = 0
+    _metrics: MetricsEndpoint = field(default_factory=MetricsEndpoint)
 
     # ---- ports and processes ---------------------------------------------------------------
     def _reserve_port(self) -> int:
@@ -177,6 +180,7 @@ class Supervisor:
                 w.process.wait()
             if w.process.stdout is not None:
                 w.process.stdout.close()
+            self._metrics.worker_gone(w.process.pid, None)
 
     # ---- the loop ------------------------------------------------------------------------
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -208,6 +212,7 @@ class Supervisor:
                     silent,
                     self.config.watchdog_seconds,
                 )
+                w.frozen = True
                 w.process.kill()
                 w.process.wait()
 
@@ -221,6 +226,7 @@ class Supervisor:
             )
             if w.process.stdout is not None:
                 w.process.stdout.close()
+            self._metrics.worker_gone(w.process.pid, "unresponsive" if w.frozen else "died")
             now = time.monotonic()
             self._restarts.append(now)
             while self._restarts and now - self._restarts[0] > RESTART_WINDOW:
@@ -281,6 +287,11 @@ class Supervisor:
             return 1
         self.port = self._reserve_port()
         try:
+            self._metrics.start(self.config.bind, self.config.metrics_port)
+        except OSError as exc:
+            log.error("cannot start: metrics port %s: %s", self.config.metrics_port, exc)
+            return 1
+        try:
             self.workers = self._start_generation(rules)
         except StartFailure as exc:
             log.error("cannot start: %s", exc)
@@ -315,6 +326,7 @@ class Supervisor:
                 signal.signal(s, handler)
             if self._socket is not None:
                 self._socket.close()
+            self._metrics.stop()
         log.info("stopped")
         return 0
 

@@ -17,18 +17,15 @@ import sys
 from cdss.config import ServerConfig
 from cdss.errors import CdssError
 from cdss.evaluator import Evaluator
+from cdss.logs import configure
 from cdss.pinning import compiled_from
 from cdss.server import serve_one
 
 
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.basicConfig(
-        level=logging.INFO,
-        format=f"%(asctime)s %(levelname)s %(name)s[{os.getpid()}] %(message)s",
-        stream=sys.stderr,
-    )
     config = ServerConfig.from_json(os.environ["CDSS_WORKER_CONFIG"])
+    configure(config.log_format, logging.INFO)
 
     def ready(port: int) -> None:
         print(f"READY {port}", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -67,10 +68,17 @@ def test_list_show_replay(
 ) -> None:
     running, db = audited
     call(running, PERONEAL_CASE)
-    assert main(["audit", "list", "--db", str(db)]) == 0
+    assert main(["audit", "list", "--audit-db", str(db)]) == 0
     assert PERONEAL_CASE["case_id"] in capsys.readouterr().out
-    assert main(["audit", "show", "1", "--db", str(db)]) == 0
-    assert '"ankle_dorsiflexion": 2' in capsys.readouterr().out
+    assert main(["audit", "show", "1", "--audit-db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert "The case as recorded" in shown and "- left ankle dorsiflexion MRC 2" in shown
+    assert "Peroneal neuropathy" in shown and "Alerts" in shown  # the same report as evaluate
+    assert '"ankle_dorsiflexion"' not in shown and len(shown.splitlines()) < 200
+    assert main(["audit", "show", "1", "--json", "--audit-db", str(db)]) == 0
+    raw = json.loads(capsys.readouterr().out)
+    assert raw["request"]["case"]["exam"]["left"]["ankle_dorsiflexion"] == 2
+    assert raw["status"] == "OK" and raw["response"]["tests"] == []
     # the rule files change after the call; replay uses the stored rule base
     rules_dir = db.parent / "rules"
     (rules_dir / "20-nerve-root-plexus.yaml").write_text(
@@ -78,7 +86,7 @@ def test_list_show_replay(
         .read_text()
         .replace("weight: 0.6}", "weight: 0.1}")
     )
-    assert main(["audit", "replay", "1", "--db", str(db)]) == 0
+    assert main(["audit", "replay", "1", "--audit-db", str(db)]) == 0
     assert "identical" in capsys.readouterr().out
     # the call asked for the default (STANDARD) answer; the record rebuilds FULL
     assert main(["audit", "replay", "1", "--db", str(db), "--full"]) == 0
@@ -96,7 +104,7 @@ def test_replay_reports_a_difference(
     forged = call(running, other).SerializeToString(deterministic=True)
     with sqlite3.connect(db) as con:
         con.execute("UPDATE evaluations SET response = ? WHERE id = 1", (forged,))
-    assert main(["audit", "replay", "1", "--db", str(db)]) == 1
+    assert main(["audit", "replay", "1", "--audit-db", str(db)]) == 1
     out = capsys.readouterr().out
     assert "DIFFERENT" in out and "--- recorded" in out
 
@@ -138,7 +146,7 @@ def test_killing_the_server_loses_no_acknowledged_record(tmp_path: Path) -> None
 def test_audit_commands_fail_clearly_without_a_store(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main(["audit", "list", "--db", str(tmp_path / "none.db")]) == 1
+    assert main(["audit", "list", "--audit-db", str(tmp_path / "none.db")]) == 1
     assert "no audit store" in capsys.readouterr().err
 
 

@@ -66,9 +66,9 @@ def test_records_are_written_durably_before_the_answer(
     finally:
         running.stop(None).wait()
     # audit replay straight from PostgreSQL
-    assert main(["audit", "replay", str(record.id), "--db", pg_url]) == 0
+    assert main(["audit", "replay", str(record.id), "--audit-db", pg_url]) == 0
     assert "identical" in capsys.readouterr().out
-    assert main(["audit", "list", "--db", pg_url]) == 0
+    assert main(["audit", "list", "--audit-db", pg_url]) == 0
     assert PERONEAL_CASE["case_id"] in capsys.readouterr().out
 
 

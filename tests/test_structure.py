@@ -39,6 +39,13 @@ SERVING = {
     "cdss.answer",
     "cdss.report",
     "cdss.rulebase.catalogue",
+    "cdss.settings",
+    "cdss.logs",
+    "cdss.metrics",
+    "cdss.metrics_endpoint",
+    "cdss.answer_json",
+    "cdss.audit_report",
+    "cdss.new_case",
 }
 CORE = {
     "cdss.engine",

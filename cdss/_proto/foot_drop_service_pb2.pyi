@@ -29,7 +29,7 @@ class EvaluateRequest(_message.Message):
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., detail: _Optional[_Union[Detail, str]] = ...) -> None: ...
 
 class EvaluateResponse(_message.Message):
-    __slots__ = ("case_id", "alerts", "causes", "tests", "treatments", "requests", "not_assessed", "conflicts", "trace", "ruleset_version", "intended_use", "why_not", "withheld", "under_documented")
+    __slots__ = ("case_id", "alerts", "causes", "tests", "treatments", "requests", "not_assessed", "conflicts", "trace", "ruleset_version", "intended_use", "why_not", "withheld", "under_documented", "software_version")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ALERTS_FIELD_NUMBER: _ClassVar[int]
     CAUSES_FIELD_NUMBER: _ClassVar[int]
@@ -44,6 +44,7 @@ class EvaluateResponse(_message.Message):
     WHY_NOT_FIELD_NUMBER: _ClassVar[int]
     WITHHELD_FIELD_NUMBER: _ClassVar[int]
     UNDER_DOCUMENTED_FIELD_NUMBER: _ClassVar[int]
+    SOFTWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     alerts: _containers.RepeatedCompositeFieldContainer[_decision_pb2.Alert]
     causes: _containers.RepeatedCompositeFieldContainer[_decision_pb2.RankedCause]
@@ -58,7 +59,8 @@ class EvaluateResponse(_message.Message):
     why_not: _containers.RepeatedCompositeFieldContainer[WhyNot]
     withheld: _containers.RepeatedCompositeFieldContainer[Withheld]
     under_documented: bool
-    def __init__(self, case_id: _Optional[str] = ..., alerts: _Optional[_Iterable[_Union[_decision_pb2.Alert, _Mapping]]] = ..., causes: _Optional[_Iterable[_Union[_decision_pb2.RankedCause, _Mapping]]] = ..., tests: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTest, _Mapping]]] = ..., treatments: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTreatment, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[_decision_pb2.InformationRequest, _Mapping]]] = ..., not_assessed: _Optional[_Iterable[str]] = ..., conflicts: _Optional[_Iterable[str]] = ..., trace: _Optional[_Iterable[_Union[_decision_pb2.TraceEntry, _Mapping]]] = ..., ruleset_version: _Optional[_Union[_decision_pb2.RulesetVersion, _Mapping]] = ..., intended_use: _Optional[str] = ..., why_not: _Optional[_Iterable[_Union[WhyNot, _Mapping]]] = ..., withheld: _Optional[_Iterable[_Union[Withheld, _Mapping]]] = ..., under_documented: _Optional[bool] = ...) -> None: ...
+    software_version: str
+    def __init__(self, case_id: _Optional[str] = ..., alerts: _Optional[_Iterable[_Union[_decision_pb2.Alert, _Mapping]]] = ..., causes: _Optional[_Iterable[_Union[_decision_pb2.RankedCause, _Mapping]]] = ..., tests: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTest, _Mapping]]] = ..., treatments: _Optional[_Iterable[_Union[_decision_pb2.SuggestedTreatment, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[_decision_pb2.InformationRequest, _Mapping]]] = ..., not_assessed: _Optional[_Iterable[str]] = ..., conflicts: _Optional[_Iterable[str]] = ..., trace: _Optional[_Iterable[_Union[_decision_pb2.TraceEntry, _Mapping]]] = ..., ruleset_version: _Optional[_Union[_decision_pb2.RulesetVersion, _Mapping]] = ..., intended_use: _Optional[str] = ..., why_not: _Optional[_Iterable[_Union[WhyNot, _Mapping]]] = ..., withheld: _Optional[_Iterable[_Union[Withheld, _Mapping]]] = ..., under_documented: _Optional[bool] = ..., software_version: _Optional[str] = ...) -> None: ...
 
 class Withheld(_message.Message):
     __slots__ = ("item", "reason", "rule_ids")

@@ -7,7 +7,7 @@ when the committed docs/rules.md is stale.
 
 from __future__ import annotations
 
-from cdss.names import fact_label, words
+from cdss.names import display, fact_label
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.conditions import AllOf, AnyOf, Condition, Described, Leaf, Not
 from cdss.rulebase.model import (
@@ -33,21 +33,21 @@ def leaf_words(leaf: Leaf) -> str:
         text = label
     elif ref.kind is RefKind.CLOSE_CALL:
         a, b = ref.causes
-        text = f"{words(a)} and {words(b)} lead the differential, unresolved (close call)"
+        text = f"{display(a)} and {display(b)} lead the differential, unresolved (close call)"
     elif leaf.op == "has":
-        text = f"{label} includes {words(v)}"
+        text = f"{label} {display(v)}"
     elif leaf.op == "is":
         text = f"{label}: {'yes' if v else 'no'}"
     elif leaf.op == "eq":
-        text = f"{label} = {words(v)}"
+        text = f"{label} = {display(v)}"
     elif leaf.op == "in":
-        text = f"{label} is {' or '.join(words(x) for x in v)}"
+        text = f"{label} is {' or '.join(display(x) for x in v)}"
     elif leaf.op in WORDS:
         if ref.kind is RefKind.CAUSE and ref.field == "rank":
             place = "first" if v == 1 else f"in the top {v}"
-            text = f"{words(ref.causes[0])} is ranked {place}"
+            text = f"{display(ref.causes[0])} is ranked {place}"
         elif ref.kind is RefKind.CAUSE:
-            text = f"certainty of {words(ref.causes[0])} {WORDS[leaf.op]} {v}"
+            text = f"certainty of {display(ref.causes[0])} {WORDS[leaf.op]} {v}"
         else:
             text = f"{label} {WORDS[leaf.op]} {v}"
     elif leaf.op.endswith("_fact") and leaf.other is not None:
@@ -91,9 +91,9 @@ def conclusion_words(c: Conclusion) -> str:
         sign = "+" if c.direction > 0 else "−"
         basis = " (result)" if c.basis == "result" else ""
         verb = "supports" if c.direction > 0 else "lowers"
-        return f"{verb} **{words(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
+        return f"{verb} **{display(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
     if isinstance(c, AlertConclusion):
-        head = f"**{words(c.urgency.value).upper()} alert** ({words(c.kind.value)})"
+        head = f"**{display(c.urgency.value).upper()} alert** ({display(c.kind.value)})"
         withdrawn = (
             f" Withdrawn only when recorded: {', '.join(c.withdrawn_by)}." if c.withdrawn_by else ""
         )
@@ -101,14 +101,14 @@ def conclusion_words(c: Conclusion) -> str:
     if isinstance(c, TestConclusion):
         when = f", from day {c.earliest_day}" if c.earliest_day is not None else ""
         again = ", even if already done" if c.repeat else ""
-        head = f"test **{words(c.test.value)}** ({words(c.urgency.value)}{when}{again})"
+        head = f"test **{display(c.test.value)}** ({display(c.urgency.value)}{when}{again})"
         return f"{head}: {c.explanation}"
     if isinstance(c, TreatmentConclusion):
-        return f"treatment **{words(c.treatment.value)}**: {c.explanation}"
+        return f"treatment **{display(c.treatment.value)}**: {c.explanation}"
     if isinstance(c, Withhold):
-        return f"do not suggest **{words(c.item.value)}**: {c.reason}"
+        return f"do not suggest **{display(c.item.value)}**: {c.reason}"
     if isinstance(c, Request):
-        return f"ask/examine ({words(c.urgency.value)}): {c.question} [{', '.join(c.fields)}]"
+        return f"ask/examine ({display(c.urgency.value)}): {c.question} [{', '.join(c.fields)}]"
     raise TypeError(c)  # pragma: no cover
 
 
