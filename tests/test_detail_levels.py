@@ -11,6 +11,7 @@ from cdss._proto import foot_drop_service_pb2 as pb
 from cdss._proto import foot_drop_service_pb2_grpc
 from cdss.convert import case_from_proto, response_from_decision
 from cdss.evaluator import Evaluator
+from cdss.version import SOFTWARE_VERSION
 from tests.golden import CASES_DIR, REVIEW_DIR, SAFETY_DIR, load_cases
 from tests.test_bad_input import violations
 
@@ -57,6 +58,7 @@ def test_each_level_keeps_what_full_gives_over_grpc(stub: Stub, evaluator: Evalu
         summary = _evaluate(stub, g.case, pb.DETAIL_SUMMARY)
         # FULL over gRPC is the in-process full answer, byte for byte
         direct = response_from_decision(evaluator.evaluate(case_from_proto(g.case)))
+        direct.software_version = SOFTWARE_VERSION  # set by the servicer on every answer
         assert full.SerializeToString(deterministic=True) == direct.SerializeToString(
             deterministic=True
         ), g.stem

@@ -38,7 +38,10 @@ COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?
 
 def _answer(evaluator: Evaluator, path: Path) -> foot_drop_service_pb2.EvaluateResponse:
     case = json_format.Parse(path.read_text(encoding="utf-8"), case_pb2.Case())
-    return answer(evaluator, foot_drop_service_pb2.EvaluateRequest(case=case), MAX_CASE_BYTES)
+    request = foot_drop_service_pb2.EvaluateRequest(
+        case=case, detail=foot_drop_service_pb2.DETAIL_FULL
+    )
+    return answer(evaluator, request, MAX_CASE_BYTES)  # FULL: the why-not and trace views
 
 
 def test_no_internal_code_in_any_library_case(evaluator: Evaluator) -> None:
