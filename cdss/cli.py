@@ -166,11 +166,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls_key=Path(args.tls_key) if args.tls_key else env.tls_key,
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else env.tls_client_ca,
         tokens_file=Path(args.tokens_file) if args.tokens_file else env.tokens_file,
+        http_port=env.http_port if args.http_port is None else args.http_port,
     )
     if args.audit_db:
         audit_db, audit_url = audit_target(args.audit_db)
         config = dataclasses.replace(config, audit_db=audit_db, audit_url=audit_url)
-    return serve(config, Path(args.port_file) if args.port_file else None)
+    http_port_file = Path(args.http_port_file) if args.http_port_file else None
+    return serve(config, Path(args.port_file) if args.port_file else None, http_port_file)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -283,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--audit-db", help="record every evaluation: a SQLite file or a postgresql:// URL"
     )
+    sv.add_argument(
+        "--http-port", type=int, help="also serve CDS Hooks 2.0 and FHIR here (CDSS_HTTP_PORT)"
+    )
+    sv.add_argument("--http-port-file", help="write the bound HTTP port here (for --http-port 0)")
     sv.set_defaults(func=cmd_serve)
 
     au = sub.add_parser("audit", help="list, show or replay recorded evaluations")

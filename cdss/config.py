@@ -57,6 +57,8 @@ class ServerConfig:
     audit_db: Path | None = None  # SQLite audit store; None = no audit
     audit_url: str = ""  # postgresql://... audit store (instead of audit_db)
     rules_hash: str = ""  # set by the supervisor: the pinned rule base a worker must serve
+    http_port: int = -1  # the CDS Hooks / FHIR front door (cdss/http); -1 = off, 0 = any free
+    http_cors_origins: str = "*"  # comma-separated origins allowed by CORS (the CDS Hooks sandbox)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
@@ -79,6 +81,8 @@ class ServerConfig:
             tokens_file=_path(env.get("CDSS_TOKENS_FILE")),
             audit_db=audit_db,
             audit_url=audit_url,
+            http_port=int(env.get("CDSS_HTTP_PORT", defaults.http_port)),
+            http_cors_origins=env.get("CDSS_HTTP_CORS_ORIGINS", defaults.http_cors_origins),
         )
 
     @property
