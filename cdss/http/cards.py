@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2
-from cdss.names import cause_label, words
+from cdss.names import cause_label, enum_words, words
 from cdss.rulebase.model import RuleBase
 from cdss.vocabulary import CauseCategory
 
@@ -48,6 +48,8 @@ def display(name: str) -> str:
     """The display words of an enum value name (causes, tests, treatments, alert kinds)."""
     if name in _CAUSES:
         return cause_label(CauseCategory(name))
+    if name.startswith("LIKELIHOOD_"):
+        return enum_words(name, "LIKELIHOOD_")
     text = words(name)
     return text.replace("emg ncs", "EMG/NCS").replace("mri", "MRI").replace(" ct ", " CT ")
 
@@ -134,7 +136,7 @@ class CardMaker:
         causes = list(resp.causes)
         lead = ", then ".join(
             f"{display(decision_pb2.CauseCategory.Name(c.category))} "
-            f"({words(decision_pb2.Likelihood.Name(c.likelihood))}, {c.certainty:.2f})"
+            f"({display(decision_pb2.Likelihood.Name(c.likelihood))}, {c.certainty:.2f})"
             for c in causes[:2]
         )
         head = "Not excluded" if resp.under_documented else "Differential"
@@ -146,7 +148,7 @@ class CardMaker:
         ]
         for c in causes[:5]:
             cname = display(decision_pb2.CauseCategory.Name(c.category))
-            like = words(decision_pb2.Likelihood.Name(c.likelihood))
+            like = display(decision_pb2.Likelihood.Name(c.likelihood))
             lines.append(f"| {c.rank} | {cname} | {like} | {c.certainty:.2f} |")
         for c in causes[:3]:
             lines += ["", f"**{display(decision_pb2.CauseCategory.Name(c.category))}**: "]
@@ -198,13 +200,13 @@ class CardMaker:
             return None
         listed = "; ".join(
             f"{display(decision_pb2.TestKind.Name(t.test))} "
-            f"({words(decision_pb2.Urgency.Name(t.urgency))})"
+            f"({display(decision_pb2.Urgency.Name(t.urgency))})"
             for t in tests
         )
         lines = []
         for t in tests:
             tname = display(decision_pb2.TestKind.Name(t.test))
-            urgency = words(decision_pb2.Urgency.Name(t.urgency))
+            urgency = display(decision_pb2.Urgency.Name(t.urgency))
             timing = f" Timing: {t.timing}" if t.timing else ""
             lines.append(f"- **{tname}** ({urgency}): {t.explanation}{timing} — {_facts(t.facts)}")
         most = min((t.urgency for t in tests), default=decision_pb2.URGENCY_ROUTINE)
@@ -225,7 +227,7 @@ class CardMaker:
                         "type": "create",
                         "description": summary(
                             f"Propose {display(decision_pb2.TestKind.Name(t.test))} "
-                            f"({words(decision_pb2.Urgency.Name(t.urgency))})"
+                            f"({display(decision_pb2.Urgency.Name(t.urgency))})"
                         ),
                         "resource": self.service_request(t),
                     }

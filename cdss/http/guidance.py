@@ -21,7 +21,6 @@ from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 from cdss.errors import CaseError, FieldViolation
 from cdss.http.cards import PRIORITY, TOPIC_SYSTEM, display
 from cdss.http.fhir_input import reading_from_fhir
-from cdss.names import words
 from cdss.rulebase.model import RuleBase
 
 MODULE = "urn:cdss:v1:PlanDefinition/foot-drop"
@@ -91,7 +90,7 @@ def _actions(resp: foot_drop_service_pb2.EvaluateResponse) -> list[dict[str, Any
         })  # fmt: skip
     for c in resp.causes[:3]:
         name = decision_pb2.CauseCategory.Name(c.category)
-        like = words(decision_pb2.Likelihood.Name(c.likelihood))
+        like = display(decision_pb2.Likelihood.Name(c.likelihood))
         out.append({
             "title": f"{display(name)}: {like} ({c.certainty:.2f}, a rule-based weight)",
             "description": c.explanation,
