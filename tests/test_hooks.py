@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,8 +32,8 @@ from cdss.auth import Authenticator, Principal
 from cdss.evaluator import Evaluator
 from cdss.http.app import FrontDoor
 from cdss.http.fhir_input import ASSESSMENT_KEY
-from cdss.http.questionnaire import build_questionnaire, read_response, response_from_case
-from cdss.replay import replay
+from cdss.http.questionnaire import read_response, response_from_case
+from cdss.replay import replay, show
 from tests.cds_hooks_schema import CARD, DISCOVERY, RESPONSE
 from tests.conftest import evaluate_request
 from tests.hooks_support import (
@@ -155,6 +156,7 @@ def test_same_answer_as_grpc_for_the_same_bad_value(
     http = violations(response)
     with pytest.raises(grpc.RpcError) as info:
         stub.Evaluate(evaluate_request(bad), timeout=10)
+    assert isinstance(info.value, grpc.Call)
     status = rpc_status.from_call(info.value)
     assert status is not None
     detail = error_details_pb2.BadRequest()
@@ -167,9 +169,7 @@ def test_wrong_answer_types_name_the_field(base: str, client: httpx.Client) -> N
     body = hook_body(PERONEAL)
     items = body["prefetch"][ASSESSMENT_KEY]["item"]
     items.append({"linkId": "exam.right.toe_extension", "answer": [{"valueString": "weak"}]})
-    items.append(
-        {"linkId": "exam.right.tone", "answer": [{"valueCoding": {"code": "TONE_BAD"}}]}
-    )
+    items.append({"linkId": "exam.right.tone", "answer": [{"valueCoding": {"code": "TONE_BAD"}}]})
     items.append({"linkId": "presentation.course", "answer": [{"valueBoolean": True}]})
     response = client.post(f"{base}/cds-services/foot-drop", json=body)
     assert response.status_code == 400
@@ -187,7 +187,10 @@ def test_wrong_answer_types_name_the_field(base: str, client: httpx.Client) -> N
         (b'{"hook": "patient-view", "context": {"patientId": "p1"}}', "hookInstance"),
         (b'{"hook": "order-sign", "hookInstance": "x", "context": {"patientId": "p"}}', "hook"),
         (b'{"hook": "patient-view", "hookInstance": "x", "context": {}}', "context.patientId"),
-        (b'{"hook": "patient-view", "hookInstance": 5, "context": {"patientId": "p"}}', "hookInstance"),
+        (
+            b'{"hook": "patient-view", "hookInstance": 5, "context": {"patientId": "p"}}',
+            "hookInstance",
+        ),
     ],
 )
 def test_bad_requests_are_400_naming_the_field(
@@ -243,9 +246,7 @@ def test_null_prefetch_means_no_data_and_gets_an_under_documented_answer(
     assert differential["summary"].startswith("Not excluded")
 
 
-def test_no_prefetch_reads_the_fhir_server_with_the_token(
-    base: str, client: httpx.Client
-) -> None:
+def test_no_prefetch_reads_the_fhir_server_with_the_token(base: str, client: httpx.Client) -> None:
     fhir = MockFhir(
         [
             patient(birthDate="1990-05-01", gender="female"),
@@ -295,19 +296,27 @@ def test_fhir_server_must_be_https_off_loopback(base: str, client: httpx.Client)
     assert "fhirServer" in violations(response)
 
 
+def condition(cid: str, system: str, code: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": cid,
+        "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": system, "code": code}]},
+    }
+
+
 def test_coded_resources_fill_the_case_and_the_rest_is_named(
     base: str, client: httpx.Client
 ) -> None:
+    snomed = "http://snomed.info/sct"
     conditions = {
         "resourceType": "Bundle",
         "type": "searchset",
         "entry": [
-            {"resource": {"resourceType": "Condition", "id": "dm", "subject": {"reference": "Patient/p1"},
-                          "code": {"coding": [{"system": "http://snomed.info/sct", "code": "73211009"}]}}},
-            {"resource": {"resourceType": "Condition", "id": "asthma", "subject": {"reference": "Patient/p1"},
-                          "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001"}]}}},
+            {"resource": condition("dm", snomed, "73211009")},
+            {"resource": condition("asthma", snomed, "195967001")},
         ],
-    }  # fmt: skip
+    }
     meds = {
         "resourceType": "MedicationStatement",
         "id": "m1",
@@ -326,7 +335,11 @@ def test_coded_resources_fill_the_case_and_the_rest_is_named(
     }
     body = hook_body(
         PERONEAL,
-        extra_prefetch={"conditions": conditions, "medicationStatements": meds, "observations": hba1c},
+        extra_prefetch={
+            "conditions": conditions,
+            "medicationStatements": meds,
+            "observations": hba1c,
+        },
     )
     cards = cards_of(client.post(f"{base}/cds-services/foot-drop", json=body))
     unused = next(c for c in cards if c["source"]["topic"]["code"] == "unused")
@@ -375,7 +388,11 @@ def test_order_select_checks_the_selected_order(base: str, client: httpx.Client)
         PERONEAL,
         hook="order-select",
         selections=["ServiceRequest/mri1"],
-        draftOrders={"resourceType": "Bundle", "type": "collection", "entry": [{"resource": order}]},
+        draftOrders={
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": order}],
+        },
     )
     cards = cards_of(client.post(f"{base}/cds-services/foot-drop-orders", json=body))
     check = next(c for c in cards if c["source"]["topic"]["code"] == "TEST_MRI_LUMBAR_SPINE")
@@ -427,6 +444,8 @@ def test_feedback_is_recorded_in_the_audit_store(
         assert accepted.method == "HTTP POST /cds-services/foot-drop/feedback"
         assert json.loads(accepted.request)["acceptedSuggestions"][0]["id"]
         assert records[cards[-1]["uuid"]].status == "OVERRIDDEN"
+        assert "seen in clinic" in show(records[cards[-1]["uuid"]])
+        assert not replay(store, accepted.id).identical  # feedback has nothing to replay
         hook = next(r for r in store.latest(50) if r.method == "HTTP POST /cds-services/foot-drop")
         assert replay(store, hook.id).identical  # the hook's evaluation replays byte for byte
     finally:
@@ -511,8 +530,8 @@ def test_a_flat_response_reads_like_a_grouped_one() -> None:
 
 
 def test_unknown_link_ids_are_named_not_dropped() -> None:
-    response = {"resourceType": "QuestionnaireResponse", "status": "completed",
-                "item": [{"linkId": "exam.left.big_toe", "answer": [{"valueInteger": 3}]}]}  # fmt: skip
+    item = {"linkId": "exam.left.big_toe", "answer": [{"valueInteger": 3}]}
+    response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [item]}
     reading = read_response(response)
     assert reading.unused == ["QuestionnaireResponse item 'exam.left.big_toe': no case field"]
 
@@ -547,7 +566,9 @@ def test_every_golden_case_survives_the_questionnaire_round_trip() -> None:
         assert read_response(response).case == case, path.name
 
 
-def test_hook_instance_becomes_the_case_id(base: str, client: httpx.Client, audit_path: Path) -> None:
+def test_hook_instance_becomes_the_case_id(
+    base: str, client: httpx.Client, audit_path: Path
+) -> None:
     body = hook_body(PERONEAL)
     body["hookInstance"] = instance = str(uuid.uuid4())
     cards_of(client.post(f"{base}/cds-services/foot-drop", json=body))
@@ -558,3 +579,17 @@ def test_hook_instance_becomes_the_case_id(base: str, client: httpx.Client, audi
         assert request.case.patient.age_years == 34
     finally:
         store.close()
+
+
+def test_a_body_that_never_arrives_is_408_and_the_door_stays_open(evaluator: Evaluator) -> None:
+    with front_door(FrontDoor(evaluator, receive_timeout=0.5)) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /cds-services/foot-drop HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
+            reply = sock.recv(4096)
+        assert reply.startswith(b"HTTP/1.1 408")
+        with httpx.Client(timeout=30) as client:
+            cards_of(client.post(f"{url}/cds-services/foot-drop", json=hook_body(PERONEAL)))

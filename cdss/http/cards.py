@@ -254,11 +254,16 @@ class CardMaker:
     def unused(self, unused: list[str]) -> dict[str, Any] | None:
         if not unused:
             return None
-        detail = "These FHIR data were received but not used (no case field, or a value the "
-        detail += "case format cannot hold). Record them in the assessment if they matter:\n\n"
+        detail = "These FHIR data were not available, or were received but not used (no case "
+        detail += "field, or a value the case format cannot hold); what is missing counts as "
+        detail += "not recorded. Record them in the assessment if they matter:\n\n"
         detail += "\n".join(f"- {u}" for u in unused)
         return self.card(
-            f"{len(unused)} FHIR item(s) could not be used", "info", detail, [], "unused"
+            f"FHIR data not available or not used: {len(unused)} item(s)",
+            "info",
+            detail,
+            [],
+            "unused",
         )
 
     def cards(

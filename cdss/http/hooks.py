@@ -193,7 +193,10 @@ async def gather(
             raise PreconditionFailed(
                 f"required prefetch {', '.join(absent)} missing and no fhirServer to read it from"
             )
-        call.unused += [f"prefetch {k}: not sent (no fhirServer to read it from)" for k in missing]
+        call.unused.append(
+            f"prefetch not sent, and no fhirServer to read it from: {', '.join(sorted(missing))} "
+            "(treated as not recorded)"
+        )
         return data
     wanted = {}
     for key, template in missing.items():
