@@ -67,8 +67,8 @@ def main() -> int:
     address = f"127.0.0.1:{args.port}"
     with tempfile.TemporaryDirectory() as tmp:
         http_file = Path(tmp) / "http-port"
-        command = [sys.executable, "-m", "cdss", "serve", "--port", str(args.port),
-                   "--http-port", str(args.http_port), "--http-port-file", str(http_file)]  # fmt: skip
+        command = [sys.executable, "-m", "cdss", "serve", "--port", str(args.port)]
+        command += ["--http-port", str(args.http_port), "--http-port-file", str(http_file)]
         server = subprocess.Popen(command, env=dict(os.environ))
         try:
             wait_serving(address)
