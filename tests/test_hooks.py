@@ -593,3 +593,34 @@ def test_a_body_that_never_arrives_is_408_and_the_door_stays_open(evaluator: Eva
         assert reply.startswith(b"HTTP/1.1 408")
         with httpx.Client(timeout=30) as client:
             cards_of(client.post(f"{url}/cds-services/foot-drop", json=hook_body(PERONEAL)))
+
+
+def test_order_select_agrees_with_a_suggested_order_as_the_sandbox_sends_it(
+    base: str, client: httpx.Client
+) -> None:
+    """The CDS Hooks sandbox's PAMA Imaging view: a draft ServiceRequest coded in CPT."""
+    study = {
+        "code": "72148",
+        "display": "Magnetic resonance (eg, proton) imaging, spinal canal and contents, lumbar; "
+        "without contrast material",
+        "system": "http://www.ama-assn.org/go/cpt",
+    }
+    order = {
+        "resourceType": "ServiceRequest",
+        "id": "example-request-id",
+        "status": "draft",
+        "intent": "plan",
+        "code": {"coding": [study], "text": study["display"]},
+        "subject": {"reference": "Patient/p1"},
+    }
+    body = hook_body(
+        CAUDA,
+        hook="order-select",
+        selections=["ServiceRequest/example-request-id"],
+        draftOrders={"resourceType": "Bundle", "entry": [{"resource": order}]},
+    )
+    cards = cards_of(client.post(f"{base}/cds-services/foot-drop-orders", json=body))
+    assert cards[0]["indicator"] == "critical"  # the cauda equina alert comes first
+    check = next(c for c in cards if c["source"]["topic"]["code"] == "TEST_MRI_LUMBAR_SPINE")
+    assert check["indicator"] == "info"
+    assert check["summary"] == "MRI lumbar spine is suggested for this case (emergency)"

@@ -29,6 +29,7 @@ INDICATOR = {
 }
 _ORDER = {"critical": 0, "warning": 1, "info": 2}
 _CAUSES = {c.value for c in CauseCategory}
+_ACRONYMS = {"mri": "MRI", "ct": "CT", "ck": "CK", "hba1c": "HbA1c", "b12": "B12", "emg": "EMG"}
 PRIORITY = {  # ServiceRequest.priority (http://hl7.org/fhir/request-priority)
     decision_pb2.URGENCY_EMERGENCY: "stat",
     decision_pb2.URGENCY_URGENT: "urgent",
@@ -50,8 +51,8 @@ def display(name: str) -> str:
         return cause_label(CauseCategory(name))
     if name.startswith("LIKELIHOOD_"):
         return enum_words(name, "LIKELIHOOD_")
-    text = words(name)
-    return text.replace("emg ncs", "EMG/NCS").replace("mri", "MRI").replace(" ct ", " CT ")
+    text = words(name).replace("emg ncs", "EMG/NCS")
+    return " ".join(_ACRONYMS.get(w, w) for w in text.split(" "))
 
 
 def summary(text: str) -> str:

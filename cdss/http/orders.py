@@ -22,14 +22,19 @@ def ordered_test(order: dict[str, Any]) -> str | None:
     concept: dict[str, Any] = code if isinstance(code, dict) else {}
     names = set(decision_pb2.TestKind.keys())
     texts = [str(concept.get("text", ""))]
+    table = codes()["orders"]
+    cpt = codes()["systems"]["cpt"]
     for c in concept.get("coding", []) or []:
         if isinstance(c, dict):
             if c.get("system") == TOPIC_SYSTEM and c.get("code") in names:
                 return str(c["code"])
+            for test, spec in table.items():
+                if c.get("system") == cpt and str(c.get("code")) in spec["cpt"]:
+                    return str(test)
             texts.append(str(c.get("display", "")))
     text = " ".join(texts).lower()
-    for test, phrases in codes()["orders"].items():
-        if any(all(word in text for word in phrase) for phrase in phrases):
+    for test, spec in table.items():
+        if any(all(word in text for word in phrase) for phrase in spec["phrases"]):
             return str(test)
     return None
 
