@@ -624,3 +624,32 @@ def test_order_select_agrees_with_a_suggested_order_as_the_sandbox_sends_it(
     check = next(c for c in cards if c["source"]["topic"]["code"] == "TEST_MRI_LUMBAR_SPINE")
     assert check["indicator"] == "info"
     assert check["summary"] == "MRI lumbar spine is suggested for this case (emergency)"
+
+
+def test_data_about_another_patient_is_refused(base: str, client: httpx.Client) -> None:
+    body = hook_body(PERONEAL)
+    body["prefetch"]["patient"] = patient("someone-else")
+    body["prefetch"][ASSESSMENT_KEY]["subject"] = {"reference": "Patient/someone-else"}
+    response = client.post(f"{base}/cds-services/foot-drop", json=body)
+    assert response.status_code == 400
+    assert set(violations(response)) == {"prefetch.patient", f"prefetch.{ASSESSMENT_KEY}"}
+
+
+def test_http_logs_carry_no_patient_data(
+    base: str, client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    case = copy.deepcopy(PERONEAL)
+    case["medications"] = [{"name": "vincristine"}]
+    body = hook_body(case)
+    body["context"]["patientId"] = "patient-7f3a9"
+    body["prefetch"]["patient"] = patient("patient-7f3a9", birthDate="1991-03-14")
+    body["prefetch"][ASSESSMENT_KEY]["subject"] = {"reference": "Patient/patient-7f3a9"}
+    with caplog.at_level("DEBUG"):
+        cards_of(client.post(f"{base}/cds-services/foot-drop", json=body))
+        bad = copy.deepcopy(body)
+        bad["prefetch"]["patient"]["birthDate"] = "1991-13-14"
+        assert client.post(f"{base}/cds-services/foot-drop", json=bad).status_code == 400
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert body["hookInstance"] in text  # the call is logged, by its opaque id
+    for secret in ("patient-7f3a9", "1991", "vincristine", "squatting", "ankle"):
+        assert secret not in text

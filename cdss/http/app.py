@@ -230,7 +230,7 @@ def build_app(front: FrontDoor) -> Starlette:
         caller = front.caller(request, "Evaluate")
         body = await read_json(front, request)
         call, prefetch, server, token = hooks.parse_call(service_id, body)
-        data = await hooks.gather(call, prefetch, server, token)
+        data = await hooks.gather(call, prefetch, server, token, front.fhir_timeout)
         hooks.build_case(call, data, frozenset(front.evaluator.compiled.drug_names))
         resp = await evaluate(front, call.request, caller, f"POST /cds-services/{service_id}")
         maker = CardMaker(front.evaluator.compiled.rulebase, str(request.base_url), call.patient_id)

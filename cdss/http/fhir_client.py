@@ -9,6 +9,7 @@ never logged. The FHIR server must be https, except on the loopback interface (l
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,31 +62,38 @@ async def fetch(
     headers = {"Accept": "application/fhir+json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    out: dict[str, Any] = {}
     base = fhir_server.rstrip("/") + "/"
+    limits = httpx.Limits(max_connections=8)
     async with httpx.AsyncClient(
-        timeout=timeout, headers=headers, follow_redirects=False
+        timeout=timeout, headers=headers, follow_redirects=False, limits=limits
     ) as client:
-        for key, query in wanted.items():
-            try:
-                response = await client.get(base + query)
-                if response.status_code == 404:
-                    out[key] = None
-                    continue
-                response.raise_for_status()
-                if len(response.content) > MAX_FHIR_BYTES:
-                    raise ValueError("response too large")
-                out[key] = response.json()
-            except (httpx.HTTPError, ValueError) as exc:
-                reason = f"{type(exc).__name__}" + (
-                    f" {exc.response.status_code}" if isinstance(exc, httpx.HTTPStatusError) else ""
-                )
-                if key in required:
-                    raise PreconditionFailed(
-                        f"prefetch {key!r} was not sent and the FHIR server could not be read "
-                        f"({reason})"
-                    ) from exc
-                notes.append(
-                    f"prefetch {key}: not sent, and the FHIR server could not be read ({reason})"
-                )
+        results = await asyncio.gather(
+            *(_read(client, base + query) for query in wanted.values()), return_exceptions=True
+        )
+    out: dict[str, Any] = {}
+    for key, result in zip(wanted, results, strict=True):
+        if not isinstance(result, BaseException):
+            out[key] = result
+            continue
+        reason = type(result).__name__
+        if isinstance(result, httpx.HTTPStatusError):
+            reason += f" {result.response.status_code}"
+        if not isinstance(result, httpx.HTTPError | ValueError):
+            raise result
+        if key in required:
+            raise PreconditionFailed(
+                f"prefetch {key!r} was not sent and the FHIR server could not be read ({reason})"
+            ) from result
+        notes.append(f"prefetch {key}: not sent, and the FHIR server could not be read ({reason})")
     return out
+
+
+async def _read(client: httpx.AsyncClient, url: str) -> Any:
+    """One FHIR read: the JSON, None for 404 (no data), an exception otherwise."""
+    response = await client.get(url)
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    if len(response.content) > MAX_FHIR_BYTES:
+        raise ValueError("response too large")
+    return response.json()

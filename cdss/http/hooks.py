@@ -177,7 +177,11 @@ def parse_call(service_id: str, body: Any) -> tuple[HookCall, dict[str, Any], st
 
 
 async def gather(
-    call: HookCall, prefetch: dict[str, Any], server: str, token: str
+    call: HookCall,
+    prefetch: dict[str, Any],
+    server: str,
+    token: str,
+    timeout: float = fhir_client.FHIR_TIMEOUT,
 ) -> dict[str, Any]:
     """The prefetch, completed from the FHIR server for the keys the client did not send."""
     templates = prefetch_templates()
@@ -204,13 +208,59 @@ async def gather(
         if query is not None:
             wanted[key] = query
     data.update(
-        await fhir_client.fetch(server, token or None, wanted, set(REQUIRED_PREFETCH), call.unused)
+        await fhir_client.fetch(
+            server, token or None, wanted, set(REQUIRED_PREFETCH), call.unused, timeout=timeout
+        )
     )
     return data
 
 
+def _other_patient(resource: Any, patient_id: str) -> str | None:
+    """The patient a resource is about, when it is not the hook's patient (else None)."""
+    if not isinstance(resource, dict):
+        return None
+    if resource.get("resourceType") == "Patient":
+        rid = resource.get("id")
+        return str(rid) if isinstance(rid, str) and rid != patient_id else None
+    for key in ("subject", "patient"):
+        ref = resource.get(key)
+        text = ref.get("reference") if isinstance(ref, dict) else None
+        if isinstance(text, str) and "Patient/" in text:
+            rid = text.rsplit("Patient/", 1)[1].split("/", 1)[0]
+            if rid != patient_id:
+                return rid
+    return None
+
+
+def same_patient(data: dict[str, Any], patient_id: str) -> list[FieldViolation]:
+    """Every resource that names another patient than context.patientId (never merged)."""
+    out = []
+    for key, value in data.items():
+        entries = [(f"prefetch.{key}", value)]
+        if isinstance(value, dict) and value.get("resourceType") == "Bundle":
+            raw = value.get("entry") or []
+            entries = [
+                (f"prefetch.{key}.entry[{i}].resource", e.get("resource"))
+                for i, e in enumerate(raw if isinstance(raw, list) else [])
+                if isinstance(e, dict)
+            ]
+        for where, resource in entries:
+            other = _other_patient(resource, patient_id)
+            if other is not None:
+                out.append(
+                    FieldViolation(
+                        where, f"is about Patient/{other}, not the context's {patient_id}"
+                    )
+                )
+    return out
+
+
 def build_case(call: HookCall, data: dict[str, Any], drugs: frozenset[str]) -> Reading:
-    """The Case message from the FHIR data (CaseError for what FHIR itself makes invalid)."""
+    """The Case message from the FHIR data (CaseError for what FHIR itself makes invalid, and
+    for data about another patient than the hook's)."""
+    wrong = same_patient(data, call.patient_id)
+    if wrong:
+        raise CaseError(wrong)
     reading = reading_from_fhir(data, drugs, datetime.now(UTC).date())
     if reading.violations:
         raise CaseError(reading.violations)
