@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -653,3 +654,15 @@ def test_http_logs_carry_no_patient_data(
     assert body["hookInstance"] in text  # the call is logged, by its opaque id
     for secret in ("patient-7f3a9", "1991", "vincristine", "squatting", "ankle"):
         assert secret not in text
+
+
+def test_example_hook_requests_are_current_and_give_cards(base: str, client: httpx.Client) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from hook_request import example_requests
+
+    for path, text in example_requests().items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path}: run scripts/hook_request.py --write-examples"
+        )
+        cards_of(client.post(f"{base}/cds-services/foot-drop", content=text.encode(),
+                             headers={"content-type": "application/json"}))  # fmt: skip
