@@ -59,6 +59,7 @@ class ServerConfig:
     rules_hash: str = ""  # set by the supervisor: the pinned rule base a worker must serve
     http_port: int = -1  # the CDS Hooks / FHIR front door (cdss/http); -1 = off, 0 = any free
     http_cors_origins: str = "*"  # comma-separated origins allowed by CORS (the CDS Hooks sandbox)
+    http_public_url: str = ""  # the base URL clients see (behind a proxy); cards link from it
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServerConfig:
@@ -83,6 +84,7 @@ class ServerConfig:
             audit_url=audit_url,
             http_port=int(env.get("CDSS_HTTP_PORT", defaults.http_port)),
             http_cors_origins=env.get("CDSS_HTTP_CORS_ORIGINS", defaults.http_cors_origins),
+            http_public_url=env.get("CDSS_HTTP_PUBLIC_URL", defaults.http_public_url),
         )
 
     @property

@@ -158,6 +158,7 @@ def start_http(config: ServerConfig, running: RunningServer) -> HttpServer:
         threads=config.threads,
         receive_timeout=config.receive_timeout,
         cors_origins=tuple(o.strip() for o in config.http_cors_origins.split(",") if o.strip()),
+        public_url=config.http_public_url,
     )
     http = HttpServer(config, front)
     port = http.start()

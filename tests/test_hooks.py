@@ -666,3 +666,10 @@ def test_example_hook_requests_are_current_and_give_cards(base: str, client: htt
         )
         cards_of(client.post(f"{base}/cds-services/foot-drop", content=text.encode(),
                              headers={"content-type": "application/json"}))  # fmt: skip
+
+
+def test_cards_link_from_the_public_url_behind_a_proxy(evaluator: Evaluator) -> None:
+    public = "https://cdss.example.org/foot-drop"
+    with front_door(FrontDoor(evaluator, public_url=public)) as url, httpx.Client() as client:
+        cards = cards_of(client.post(f"{url}/cds-services/foot-drop", json=hook_body(PERONEAL)))
+    assert {c["links"][0]["url"] for c in cards} == {f"{public}/rules"}

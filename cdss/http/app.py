@@ -77,6 +77,7 @@ class FrontDoor:
     receive_timeout: float = 5.0
     fhir_timeout: float = 5.0
     cors_origins: tuple[str, ...] = ("*",)
+    public_url: str = ""  # the base URL clients see; else the request's own
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
 
     @property
@@ -233,7 +234,8 @@ def build_app(front: FrontDoor) -> Starlette:
         data = await hooks.gather(call, prefetch, server, token, front.fhir_timeout)
         hooks.build_case(call, data, frozenset(front.evaluator.compiled.drug_names))
         resp = await evaluate(front, call.request, caller, f"POST /cds-services/{service_id}")
-        maker = CardMaker(front.evaluator.compiled.rulebase, str(request.base_url), call.patient_id)
+        base_url = front.public_url or str(request.base_url)
+        maker = CardMaker(front.evaluator.compiled.rulebase, base_url, call.patient_id)
         if call.service.hook == "order-select":
             days = call.request.case.presentation.days_since_onset
             has_days = call.request.case.presentation.HasField("days_since_onset")

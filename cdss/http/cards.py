@@ -122,7 +122,8 @@ class CardMaker:
         lines = [f"**{alert.summary}**", "", f"**Action:** {alert.action}", ""]
         lines.append(f"**Findings:** {_facts(alert.facts)}")
         if alert.withdrawn_by:
-            lines += ["", "Withdrawn only by a recorded " + ", ".join(alert.withdrawn_by) + "."]
+            fields = ", ".join(f"`{f}`" for f in alert.withdrawn_by)
+            lines += ["", f"Only a recorded value of one of these withdraws it: {fields}."]
         return self.card(
             alert.summary,
             INDICATOR.get(alert.urgency, "info"),
