@@ -673,3 +673,21 @@ def test_cards_link_from_the_public_url_behind_a_proxy(evaluator: Evaluator) -> 
     with front_door(FrontDoor(evaluator, public_url=public)) as url, httpx.Client() as client:
         cards = cards_of(client.post(f"{url}/cds-services/foot-drop", json=hook_body(PERONEAL)))
     assert {c["links"][0]["url"] for c in cards} == {f"{public}/rules"}
+
+
+def test_only_the_latest_assessment_is_read(base: str, client: httpx.Client) -> None:
+    latest = {**response_from_case(PERONEAL, "p1"), "id": "new", "authored": "2026-11-30T10:00:00Z"}
+    older_case = copy.deepcopy(PERONEAL)
+    older_case["exam"]["left"]["ankle_dorsiflexion"] = 5
+    older = {**response_from_case(older_case, "p1"), "id": "old", "authored": "2026-10-01"}
+    body = hook_body(PERONEAL)
+    body["prefetch"][ASSESSMENT_KEY] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": older}, {"resource": latest}],
+    }
+    cards = cards_of(client.post(f"{base}/cds-services/foot-drop", json=body))
+    unused = next(c for c in cards if c["source"]["topic"]["code"] == "unused")
+    assert "QuestionnaireResponse/old (2026-10-01): an older assessment" in unused["detail"]
+    differential = next(c for c in cards if c["source"]["topic"]["code"] == "differential")
+    assert differential["summary"].startswith("Differential: peroneal neuropathy")

@@ -289,13 +289,20 @@ def reading_from_fhir(prefetch: dict[str, Any], drugs: frozenset[str], today: da
     resources: list[tuple[str, dict[str, Any]]] = []
     for key, value in prefetch.items():
         resources += [(key, r) for r in resources_of(key, value, reading.violations)]
-    # the examination first: it wins over coded resources that disagree
-    resources.sort(key=lambda kr: kr[1]["resourceType"] != "QuestionnaireResponse")
+    # one examination, the latest authored; read first, it wins over coded resources
+    forms = [r for _, r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    forms.sort(key=lambda r: str(r.get("authored", "")), reverse=True)
+    for older in forms[1:]:
+        reading.unused.append(
+            f"QuestionnaireResponse/{older.get('id', '?')} ({older.get('authored', 'undated')}): "
+            "an older assessment; the latest is used"
+        )
+    resources = [(k, r) for k, r in resources if r["resourceType"] != "QuestionnaireResponse"]
+    for form in forms[:1]:
+        read_response(form, reading)
     for key, resource in resources:
         kind = resource["resourceType"]
-        if kind == "QuestionnaireResponse":
-            read_response(resource, reading)
-        elif kind == "Patient":
+        if kind == "Patient":
             _patient(resource, reading, today)
         elif kind == "Condition":
             _condition(resource, reading)
