@@ -12,7 +12,15 @@ from cdss.evidence import EvidenceTrace
 from cdss.merging import conclusions
 from cdss.names import cause_label, enum_words
 from cdss.rulebase.model import AlertConclusion, SafetyNet
-from cdss.vocabulary import CAUSE_GROUP, CauseCategory, Likelihood, Onset, Side, Urgency
+from cdss.vocabulary import (
+    CAUSE_GROUP,
+    URGENCY_ORDER,
+    CauseCategory,
+    Likelihood,
+    Onset,
+    Side,
+    Urgency,
+)
 
 PRESENTED = {
     "abrupt": "foot drop of abrupt onset",
@@ -51,7 +59,10 @@ def not_excluded(
     settle = net.settle if net else {}
     listed = {c.category for c in causes}
     named: dict[CauseCategory, str] = {}
-    for c, f in conclusions(firings, AlertConclusion):
+    alerts = [(c, f) for c, f in conclusions(firings, AlertConclusion)]
+    # the most urgent alert's causes first; among equally urgent alerts, the order they fired
+    alerts.sort(key=lambda cf: URGENCY_ORDER[cf[0].urgency])
+    for c, f in alerts:
         if c.urgency != Urgency.URGENCY_ROUTINE:
             kind = enum_words(c.kind.value, "ALERT_KIND_")
             for cause in c.concerns:

@@ -29,10 +29,12 @@ REVIEW = load_cases(REVIEW_DIR)
 FIRST_REVIEW = [g for g in REVIEW if re.fullmatch(r"review_\d\d_.*", g.stem)]  # review_01-25
 SAFETY = load_cases(SAFETY_DIR)
 LIBRARY = CASES + REVIEW + SAFETY
-# Accuracy floors on the whole review set (125 cases), measured on rule base 1.1.0: top-1
-# 95/125, top-3 107/125. Raise them as the rule base improves; never lower them.
-REVIEW_TOP1_FLOOR = 0.76
-REVIEW_TOP3_FLOOR = 0.85
+# Accuracy floors on the whole review set, measured on rule base 1.2.0: the first 125 cases
+# top-1 108, top-3 117 (1.1.0: 95 and 107); with the 20 fresh blind cases review_501-520
+# (written after 1.2.0, a second holdout) 123 and 132 of 145. Raise them as the rule base
+# improves; never lower them (a set that grows is measured again, as here).
+REVIEW_TOP1_FLOOR = 0.84
+REVIEW_TOP3_FLOOR = 0.91
 KNOWN_DIFFERENCES = {
     "review_14_hnpp_recurrent_foot_drop": (
         "an acute one-sided foot drop with no time since onset and no local cause recorded gets "
@@ -61,11 +63,6 @@ KNOWN_SAFETY_MISSES = {
     "safety_s2_12_ali_af_cold_pale": (
         "the contract has no cause category for limb ischaemia, so the differential still puts "
         "a peroneal palsy first beside the EMERGENCY limb-ischaemia alert"
-    ),
-    "safety_s2_15_gluteal_warfarin_subacute": (
-        "the haematoma alert and CT are raised, but the differential ranks L5 radiculopathy "
-        "above the sciatic nerve: a gluteal haematoma does not yet support a sciatic cause "
-        "before imaging (issue 11)"
     ),
 }
 
