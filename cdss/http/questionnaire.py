@@ -12,6 +12,7 @@ its linkId; an item whose linkId is no case field is reported as not used, never
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,9 @@ def link_id(path: str) -> str:
     return path.replace("[]", "")
 
 
+@functools.cache
 def fields_by_link() -> dict[str, case_fields.CaseField]:
+    """Every case field by its linkId (built once; callers only read it)."""
     return {link_id(p): f for p, f in case_fields.walk()}
 
 
