@@ -48,7 +48,7 @@ def show_cards(base: str, case_path: str) -> None:
     with httpx.Client(timeout=30) as client:
         discovery = client.get(f"{base}/cds-services").json()
         print(f"\nCDS Hooks discovery (GET {base}/cds-services):\n")
-        print(json.dumps(discovery, indent=1)[:2500], "\n...")
+        print(json.dumps(discovery, indent=1))
         reply = client.post(f"{base}/cds-services/foot-drop", json=request)
         reply.raise_for_status()
     print(f"\nThe same case as CDS Hooks cards (POST {base}/cds-services/foot-drop):\n")
