@@ -1,8 +1,9 @@
 """Change impact of a rule-base edit: which patients' answers it moves (`cdss rules impact`).
 
-Every case file of the library (by default tests/cases, tests/cases_review and
-tests/cases_safety) is evaluated with two rule bases - the one being edited and another, given
-as a directory or as a git revision whose `rules/` is read with `git archive` - and every case
+Every case file of the library (by default tests/cases, tests/cases_review, tests/cases_safety
+and the rules' unit examples in tests/cases_examples) is evaluated with two rule bases - the one
+being edited and another, given as a directory or as a git revision whose `rules/` is read with
+`git archive` - and every case
 whose top cause, alerts or tests differ is printed, then a summary per expected cause (top-1
 before and after, where the case file has an expectation). The review holdout
 (`holdout.txt` beside the review cases) is summarised apart and last, so a change is never
@@ -29,7 +30,7 @@ from cdss.convert import case_from_proto
 from cdss.errors import CaseError, ConfigError
 from cdss.evaluator import Evaluator
 
-CASE_DIRS = ("tests/cases", "tests/cases_review", "tests/cases_safety")
+CASE_DIRS = ("tests/cases", "tests/cases_review", "tests/cases_safety", "tests/cases_examples")
 HOLDOUT = "holdout.txt"
 
 

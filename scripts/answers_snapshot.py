@@ -28,7 +28,7 @@ from cdss.evaluator import Evaluator
 from cdss.paths import DEFAULT_RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_DIRS = ("tests/cases", "tests/cases_review", "tests/cases_safety")
+CASE_DIRS = ("tests/cases", "tests/cases_review", "tests/cases_safety", "tests/cases_examples")
 
 
 def case_files() -> list[Path]:

@@ -30,6 +30,7 @@ from cdss.evaluator import DEFAULT_RULES_DIR
 from cdss.server import build_server
 from tests.golden import (
     CASES_DIR,
+    EXAMPLES_DIR,
     REVIEW_DIR,
     SAFETY_DIR,
     GoldenCase,
@@ -48,13 +49,15 @@ def holdout_stems() -> frozenset[str]:
 
 
 def case_sets() -> dict[str, list[GoldenCase]]:
-    """The case library by set: golden, review (without the holdout), safety, holdout."""
+    """The case library by set: golden, review (without the holdout), safety, the rules' unit
+    examples, holdout."""
     hold = holdout_stems()
     review = load_cases(REVIEW_DIR)
     return {
         "golden (tests/cases)": load_cases(CASES_DIR),
         "review (tests/cases_review, less the holdout)": [g for g in review if g.stem not in hold],
         "safety (tests/cases_safety)": load_cases(SAFETY_DIR),
+        "rule unit examples (tests/cases_examples)": load_cases(EXAMPLES_DIR),
         "review holdout (tests/cases_review/holdout.txt)": [g for g in review if g.stem in hold],
     }
 

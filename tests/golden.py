@@ -1,5 +1,6 @@
 """Golden cases: tests/cases/<stem>.json (a case) beside <stem>.expect.yaml (what a
-clinician applying the brief expects). Shared by the pytest suite and the clinical report."""
+clinician applying the brief expects); the review, safety and unit-example sets have the same
+form. Shared by the pytest suite and the clinical report."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 REVIEW_DIR = Path(__file__).resolve().parent / "cases_review"
 SAFETY_DIR = Path(__file__).resolve().parent / "cases_safety"
+# one unit example per active rule that no other case fires (issue 11): see its `exemplifies`
+EXAMPLES_DIR = Path(__file__).resolve().parent / "cases_examples"
 EXPECT_KEYS = {
     "top_cause",  # optional where the presentation cannot name one (safety cases)
     "acceptable_top",  # other causes a reviewer accepts in first place

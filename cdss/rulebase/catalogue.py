@@ -137,7 +137,16 @@ def _rule_section(compiled: CompiledRuleBase, rule: Rule, stratum: int) -> list[
     ]
     if rule.changes:
         lines[-1:-1] = [f"**Changes.** {rule.changes}", ""]
+    if rule.examples or rule.counter_examples:
+        cases = [f"**Examples.** {_cases(rule.examples) or 'none listed'}."]
+        if rule.counter_examples:
+            cases.append(f"Stopped by an exclusion: {_cases(rule.counter_examples)}.")
+        lines += [" ".join(cases), ""]
     return lines
+
+
+def _cases(stems: tuple[str, ...]) -> str:
+    return ", ".join(f"`{s}`" for s in stems)
 
 
 def markdown(compiled: CompiledRuleBase) -> str:

@@ -54,7 +54,10 @@ RULE_KEYS = {
     "brief": False,
     "changes": False,
     "mirror": False,
+    "examples": False,
+    "counter_examples": False,
 }
+CASE_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")  # a case file's stem in tests/cases*
 UNREAD: Any = object()  # what _read returns for a file it could not read or parse
 
 
@@ -205,6 +208,10 @@ class RuleBaseLoader(ParserState):
             return None
         then = [self.conclusions.parse(ctx.at(c), c) for c in then_nodes]
         mirror = bool(node.get("mirror", False))
+        examples = self._case_ids(ctx, node, "examples")
+        counter = self._case_ids(ctx, node, "counter_examples")
+        for stem in sorted(set(examples) & set(counter)):
+            ctx.problem(f"case {stem!r} is both an example and a counter-example")
         if when is None or any(c is None for c in then):
             return None
         conclusions = tuple(c for c in then if c is not None)
@@ -222,9 +229,34 @@ class RuleBaseLoader(ParserState):
             brief=str(node.get("brief", "")),
             changes=str(node.get("changes", "")),
             mirror=mirror,
+            examples=examples,
+            counter_examples=counter,
         )
         self._check_rule(ctx, rule)
         return rule
+
+    def _case_ids(self, ctx: Context, node: dict[str, Any], key: str) -> tuple[str, ...]:
+        """`examples:` / `counter_examples:`: a non-empty list of distinct case ids (stems)."""
+        if key not in node:
+            return ()
+        line = node.get("__lines__", {}).get(key)
+        value = node[key]
+        if not isinstance(value, list) or not value:
+            ctx.problem(f"{key} must be a non-empty list of case ids, not {value!r}", line=line)
+            return ()
+        out: list[str] = []
+        for stem in value:
+            if not isinstance(stem, str) or not CASE_ID.match(stem):
+                ctx.problem(
+                    f"{key}: {stem!r} is not a case id (the stem of a case file, e.g. "
+                    "peroneal_01_leg_crossing)",
+                    line=line,
+                )
+            elif stem in out:
+                ctx.problem(f"{key}: {stem!r} is listed twice", line=line)
+            else:
+                out.append(stem)
+        return tuple(out)
 
     def _check_rule(self, ctx: Context, rule: Rule) -> None:
         leaves = list(rule.when.leaves())

@@ -127,6 +127,10 @@ class Rule:
     brief: str = ""  # the brief's rule number(s) this rule encodes
     changes: str = ""
     mirror: bool = False  # a leg finding also derived for the other leg (as O.F_*)
+    # ids (file stems) of library cases the rule must fire on, and of cases where its positive
+    # part holds but an exclusion (a `not`) must stop it; checked by tests/test_rule_examples.py
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
 
     @property
     def findings(self) -> tuple[str, ...]:
