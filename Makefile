@@ -8,7 +8,7 @@ PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench load-test chaos postgres test-certs clean
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick load-test chaos postgres test-certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -61,8 +61,11 @@ docs: $(STAMP) ## regenerate docs/rules.md, the clinician-readable rule catalogu
 clinical-report: $(STAMP) ## per case set and cause: top-1/top-3, alerts, tests; calibration plot in docs/review-runs/
 	$(BIN)/python -m tests.clinical_report --plot docs/review-runs/calibration.png
 
-bench: $(STAMP) ## benchmark against the empty gRPC call; prints ratios, writes bench-results.json
+bench: $(STAMP) ## benchmark against the empty gRPC call (< 3 min); prints ratios, writes bench-results.json
 	$(BIN)/python scripts/bench.py
+
+bench-quick: $(STAMP) ## the same figures from shorter runs (< 40 s), written to bench-quick.json
+	$(BIN)/python scripts/bench.py --quick --out bench-quick.json
 
 load-test: $(STAMP) ## 60 s, 16 clients, valid and invalid cases: errors, identical answers, memory
 	$(BIN)/python scripts/load_test.py

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from cdss._proto import foot_drop_service_pb2
-from cdss.convert import case_from_proto, response_from_decision
+from cdss.convert import case_from_proto, detail_from_proto, response_from_decision
+from cdss.decision import Detail
 from cdss.errors import CaseError, FieldViolation
 from cdss.evaluator import Evaluator
 
 
 def answer(
-    evaluator: Evaluator, request: foot_drop_service_pb2.EvaluateRequest, max_case_bytes: int
+    evaluator: Evaluator,
+    request: foot_drop_service_pb2.EvaluateRequest,
+    max_case_bytes: int,
+    detail: Detail | None = None,
 ) -> foot_drop_service_pb2.EvaluateResponse:
-    """The response to one request, or a CdssError (shared by the servicer and audit replay)."""
+    """The response to one request, or a CdssError (shared by the servicer and audit replay).
+    The request's detail level applies unless `detail` overrides it (a replay rebuilding FULL)."""
     if not request.HasField("case"):
         raise CaseError([FieldViolation("case", "is required")])
     size = request.case.ByteSize()
     if size > max_case_bytes:
         raise CaseError([FieldViolation("case", f"is {size} bytes; the limit is {max_case_bytes}")])
-    return response_from_decision(evaluator.evaluate(case_from_proto(request.case)))
+    level = detail_from_proto(request) if detail is None else detail
+    return response_from_decision(evaluator.evaluate(case_from_proto(request.case), level))

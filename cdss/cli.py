@@ -133,8 +133,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with _channel(args.server, args) as (channel, where):
         stub = foot_drop_service_pb2_grpc.FootDropDecisionSupportStub(channel)
         try:
+            # the report's --trace and --why-not need the FULL answer; the default is STANDARD
+            full = args.trace or args.why_not
+            detail = foot_drop_service_pb2.DETAIL_FULL if full else None
             resp = stub.Evaluate(
-                foot_drop_service_pb2.EvaluateRequest(case=case),
+                foot_drop_service_pb2.EvaluateRequest(case=case, detail=detail),
                 timeout=args.timeout,
                 metadata=call_metadata(args),
             )
@@ -197,8 +200,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.action == "show":
             print(show(store.get(args.id)), end="")
             return 0
-        result = replay(store, args.id)
+        result = replay(store, args.id, full=args.full)
         print(result.summary)
+        if result.full:
+            print(result.full, end="")
         return 0 if result.identical else 1
     finally:
         store.close()
@@ -295,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("action", choices=["list", "show", "replay"])
     au.add_argument("id", type=int, nargs="?", help="record id (show, replay)")
     au.add_argument("--db", help="the audit store: SQLite file or postgresql:// URL")
+    au.add_argument(
+        "--full", action="store_true", help="replay: also print the FULL answer (trace, why-not)"
+    )
     au.add_argument("--limit", type=int, default=20, help="records to list")
     au.set_defaults(func=cmd_audit)
 

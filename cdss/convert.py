@@ -20,6 +20,7 @@ from cdss import facts
 from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
 from cdss.decision import (
     Decision,
+    Detail,
     FactValue,
     RuleRef,
 )
@@ -117,21 +118,39 @@ def case_from_proto(msg: case_pb2.Case) -> facts.Case:
     return case
 
 
+def detail_from_proto(request: foot_drop_service_pb2.EvaluateRequest) -> Detail:
+    """The request's detail level (unset: STANDARD); an unknown number is a field violation."""
+    number = int(request.detail)
+    if number == 0:
+        return Detail.STANDARD
+    try:
+        return Detail(number)
+    except ValueError:
+        raise CaseError(
+            [FieldViolation("detail", f"unknown enum value {number} for Detail")]
+        ) from None
+
+
 # ---- decision -> response -----------------------------------------------------------------
 
 
-def _facts(values: tuple[FactValue, ...]) -> list[decision_pb2.Fact]:
-    return [decision_pb2.Fact(name=f.name, value=f.value) for f in values]
+# Items are added in place (``repeated.add``) rather than built and copied in: half the cost.
+
+
+def _add_facts(target: Any, values: tuple[FactValue, ...]) -> None:
+    add = target.add
+    for f in values:
+        add(name=f.name, value=f.value)
 
 
 def _leg(leg: Leg | None) -> str | None:
     return leg.value if leg is not None else None
 
 
-def _ref(r: RuleRef) -> decision_pb2.RuleRef:
-    return decision_pb2.RuleRef(
-        rule_id=r.rule_id, title=r.title, leg=_leg(r.leg), facts=_facts(r.facts), weight=r.weight
-    )
+def _add_refs(target: Any, refs: tuple[RuleRef, ...]) -> None:
+    for r in refs:
+        item = target.add(rule_id=r.rule_id, title=r.title, leg=_leg(r.leg), weight=r.weight)
+        _add_facts(item.facts, r.facts)
 
 
 def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateResponse:
@@ -146,28 +165,28 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
         under_documented=d.under_documented,
     )
     for a in d.alerts:
-        resp.alerts.add(
+        alert = resp.alerts.add(
             kind=a.kind.value,
             urgency=a.urgency.value,
             summary=a.summary,
             action=a.action,
             rule_ids=a.rule_ids,
-            facts=_facts(a.facts),
             withdrawn_by=a.withdrawn_by,
         )
+        _add_facts(alert.facts, a.facts)
     for c in d.causes:
-        resp.causes.add(
+        cause = resp.causes.add(
             category=c.category.value,
             group=c.group.value,
             certainty=c.certainty,
             likelihood=c.likelihood.value,
             explanation=c.explanation,
             rule_ids=c.rule_ids,
-            facts=_facts(c.facts),
-            supporting=[_ref(r) for r in c.supporting],
-            against=[_ref(r) for r in c.against],
             rank=c.rank,
         )
+        _add_facts(cause.facts, c.facts)
+        _add_refs(cause.supporting, c.supporting)
+        _add_refs(cause.against, c.against)
     for t in d.tests:
         item = resp.tests.add(
             test=t.test.value,
@@ -175,18 +194,18 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
             explanation=t.explanation,
             rule_ids=t.rule_ids,
             timing=t.timing,
-            facts=_facts(t.facts),
         )
+        _add_facts(item.facts, t.facts)
         if t.earliest_day_after_onset is not None:
             item.earliest_day_after_onset = t.earliest_day_after_onset
     for tr in d.treatments:
-        resp.treatments.add(
+        treatment = resp.treatments.add(
             treatment=tr.treatment.value,
             explanation=tr.explanation,
             rule_ids=tr.rule_ids,
             for_causes=[c.value for c in tr.for_causes],
-            facts=_facts(tr.facts),
         )
+        _add_facts(treatment.facts, tr.facts)
     for r in d.requests:
         resp.requests.add(
             fields=r.fields,
@@ -198,22 +217,20 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
             expected_change=r.expected_change,
         )
     for e in d.trace:
-        resp.trace.add(
+        entry = resp.trace.add(
             rule_id=e.rule_id,
             rule_version=e.rule_version,
             title=e.title,
             stratum=e.stratum,
             leg=_leg(e.leg),
-            facts=_facts(e.facts),
             conclusions=e.conclusions,
         )
+        _add_facts(entry.facts, e.facts)
     for w in d.why_not:
-        resp.why_not.add(
-            category=w.category.value,
-            certainty=w.certainty,
-            explanation=w.explanation,
-            against=[_ref(r) for r in w.against],
+        why = resp.why_not.add(
+            category=w.category.value, certainty=w.certainty, explanation=w.explanation
         )
+        _add_refs(why.against, w.against)
     for h in d.withheld:
         resp.withheld.add(item=h.item.value, reason=h.reason, rule_ids=h.rule_ids)
     return resp

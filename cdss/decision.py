@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import NamedTuple
 
 from cdss.vocabulary import (
@@ -15,6 +16,18 @@ from cdss.vocabulary import (
     TreatmentKind,
     Urgency,
 )
+
+
+class Detail(IntEnum):
+    """How much of the explained answer to build (the request's ``detail``; see its proto).
+
+    SUMMARY: the items and their explanations, rules without the facts behind them, requests
+    unranked; STANDARD: plus the facts behind every item and the ranked requests; FULL: plus
+    the trace and why-not. Each level does only its own work."""
+
+    SUMMARY = 1
+    STANDARD = 2
+    FULL = 3
 
 
 class FactValue(NamedTuple):

@@ -3,12 +3,14 @@
 Why not ``durable.lang``/``durable.engine``: the stock Host starts a timer thread that
 corrupts state under concurrent calls, and its per-action Python layer costs more than the
 matching (../shared notes, measured). Here each stratum of the rule base is one ruleset;
-per evaluation and per unit (affected leg) one session asserts ONE flat fact, the fired
-rules are read off the action queue, and their findings are added to the fact asserted
-into the next stratum, so each layer's conclusions are facts the next layer's rules match.
+per evaluation and stratum one session asserts ONE flat fact per unit (affected leg: both
+legs of a bilateral case go into the same session, told apart by their ``unit``
+property), the fired rules are read off the action queue, and their findings are added to
+the unit's fact asserted into the next stratum, so each layer's conclusions are facts the
+next layer's rules match.
 
 Rules of the invariants (verified by tests/test_engine.py):
-- one session per unit and stratum, ``delete_state`` in ``finally``: no session outlives a call;
+- one session per stratum, ``delete_state`` in ``finally``: no session outlives a call;
 - a process-wide lock around the C extension (it is not thread-safe and holds the GIL anyway);
 - a catch-all rule in every ruleset, so a fact no rule matches is not an error and every
   session starts an action before it is deleted (a durable-rules crash otherwise);
@@ -28,7 +30,7 @@ import durable_rules_engine as dre
 
 from cdss.errors import EngineFailure
 from cdss.flatten import Unit
-from cdss.rulebase.compiler import SINK_NAME, CompiledRule, CompiledRuleBase, Stratum
+from cdss.rulebase.compiler import SINK_NAME, UNIT_PROP, CompiledRule, CompiledRuleBase, Stratum
 
 _ruleset_ids = itertools.count(1)
 
@@ -63,6 +65,20 @@ def _rule_name(message: str) -> str:
     """The rule an action is for: durable-rules writes the action as a JSON object whose first
     key is the rule name (``{"r12": {"m": {...}}}``); the fact it carries is not parsed."""
     return message[2 : message.index('"', 2)]
+
+
+_UNIT_KEY = f'"{UNIT_PROP}":'
+
+
+def _unit(message: str) -> int:
+    """The unit of the fact an action carries (``..."unit": 1, ...``): property names are
+    identifiers and string values are never followed by a colon, so the first ``"unit":``
+    is the key."""
+    start = message.index(_UNIT_KEY) + len(_UNIT_KEY)
+    end = start
+    while message[end] in " 0123456789":
+        end += 1
+    return int(message[start:end])
 
 
 class Engine:
@@ -117,10 +133,11 @@ class Engine:
                     for p in props:
                         p.update(extra)
                     causes_added = True
-                fired: list[Firing] = []
-                for i, p in enumerate(props):
-                    for name in self._fire(handle, stratum, p):
-                        fired.append(Firing(stratum.index, self.compiled.by_name[name], i))
+                by_name = self.compiled.by_name
+                fired = [
+                    Firing(stratum.index, by_name[name], unit)
+                    for name, unit in self._fire(handle, stratum, props)
+                ]
                 fired.sort(key=lambda f: (f.rule.index, f.rule.mirrored, f.unit))
                 for f in fired:
                     for prop in f.rule.finding_props:
@@ -128,20 +145,35 @@ class Engine:
                 firings.extend(fired)
         return firings, props
 
-    def _fire(self, handle: int, stratum: Stratum, props: dict[str, Any]) -> list[str]:
+    def _fire(
+        self, handle: int, stratum: Stratum, units: list[dict[str, Any]]
+    ) -> list[tuple[str, int]]:
+        """One session of one stratum: every unit's fact asserted, the (rule, unit) pairs that
+        fired read off the action queue."""
         sid = str(next(self._sessions))
-        fact = {k: v for k, v in props.items() if k in stratum.props}
-        fact["sid"] = sid
-        names: list[str] = []
+        facts = []
+        for props in units:
+            fact = {k: v for k, v in props.items() if k in stratum.props}
+            fact["sid"] = sid
+            facts.append(fact)
+        fired: list[tuple[str, int]] = []
+        sinks = 0
         self.live_sessions += 1
         try:
-            code, state = dre.assert_fact(handle, json.dumps(fact))
+            if len(facts) == 1:
+                code, state = dre.assert_fact(handle, json.dumps(facts[0]))
+            else:
+                code, state = dre.assert_facts(handle, json.dumps(facts))
             if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
                 raise EngineFailure(f"durable-rules refused a fact (code {code})")
             result = dre.start_action_for_state(handle, state)
             message = result[1] if result else None
             while message:
-                names.append(_rule_name(message))
+                name = _rule_name(message)
+                if name == SINK_NAME:
+                    sinks += 1
+                else:
+                    fired.append((name, _unit(message) if len(facts) > 1 else 0))
                 message = dre.complete_and_start_action(handle, state)
         except EngineFailure:
             raise
@@ -151,10 +183,10 @@ class Engine:
             # Deleting a session that started no action crashes durable-rules 2.0.28 (see
             # SINK in the compiler); the catch-all rule guarantees one, so a session without
             # it is left alive (a leak, counted) rather than risking the process.
-            if SINK_NAME in names:
+            if sinks:
                 dre.delete_state(handle, sid)
                 self.live_sessions -= 1
-        if SINK_NAME not in names:
+        if sinks != len(facts):
             raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
         # a rule whose condition has an OR fires once per matching branch: count it once
-        return [n for n in dict.fromkeys(names) if n != SINK_NAME]
+        return list(dict.fromkeys(fired))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from cdss.decision import Decision
+from cdss.decision import Decision, Detail
 from cdss.engine import Engine
 from cdss.facts import Case
 from cdss.flatten import build_units
@@ -35,14 +35,16 @@ class Evaluator:
     def from_directory(cls, directory: Path = DEFAULT_RULES_DIR) -> Evaluator:
         return cls(compile_rulebase(load_rulebase(directory)))
 
-    def evaluate(self, case: Case) -> Decision:
+    def evaluate(self, case: Case, detail: Detail = Detail.FULL) -> Decision:
+        """The answer to one case at `detail` (the gRPC default is STANDARD; FULL here, for the
+        tools and tests that read the trace)."""
         validate(case)
         units = build_units(case, self._drugs)
         hook = ScoreOnce(self.scoring)
         firings, props = self.engine.run(units, hook)
         scores = hook.result(firings)  # computed once, handed to the answer and the what-ifs
-        decision = self.reasoner.decide(case, units, props, firings, scores)
-        if decision.requests and self.scoring.uncertain(scores):
+        decision = self.reasoner.decide(case, units, props, firings, scores, detail=detail)
+        if detail >= Detail.STANDARD and decision.requests and self.scoring.uncertain(scores):
             base = self.next_questions.baseline(case, units, props, firings, scores)
             requests = self.next_questions.rank(base, decision.requests)
             decision = dataclasses.replace(decision, requests=requests)

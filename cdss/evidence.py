@@ -108,21 +108,23 @@ class EvidenceTrace:
         """The evidence of several firings, each fact once."""
         return tuple(dict.fromkeys(f for firing in firings for f in self.evidence(firing)))
 
-    def ref(self, firing: Firing, weight: float = 0.0) -> RuleRef:
+    def ref(self, firing: Firing, weight: float = 0.0, with_facts: bool = True) -> RuleRef:
         r = firing.rule.rule
         leg = self.leg(firing) if self.leg_specific[firing.rule.name] else None
-        return RuleRef(r.id, r.title, leg, self.evidence(firing), weight)
+        return RuleRef(r.id, r.title, leg, self.evidence(firing) if with_facts else (), weight)
 
-    def refs(self, cause: CauseCategory, direction: int) -> tuple[RuleRef, ...]:
+    def refs(
+        self, cause: CauseCategory, direction: int, with_facts: bool = True
+    ) -> tuple[RuleRef, ...]:
         """The rules for (direction +1) or against (-1) a cause, each once with its largest
-        weight, strongest first."""
+        weight, strongest first (without the facts behind them unless with_facts)."""
         best: dict[str, tuple[float, Firing]] = {}
         for weight, f in self.by_cause.get((cause, direction), ()):
             rid = f.rule.rule.id
             if rid not in best or weight > best[rid][0]:
                 best[rid] = (weight, f)
         ordered = sorted(best.values(), key=lambda wf: -wf[0])
-        return tuple(self.ref(f, w) for w, f in ordered)
+        return tuple(self.ref(f, w, with_facts) for w, f in ordered)
 
 
 def fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:

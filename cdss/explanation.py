@@ -71,8 +71,28 @@ def bedside_against_result(s: CauseScore) -> str:
     )
 
 
-def not_assessed(case: facts.Case, units: list[Unit], active: list[Rule]) -> tuple[str, ...]:
-    """What could not be judged: the side, an unexamined affected leg, key facts missing."""
+def needing_key_facts(active: Iterable[Rule]) -> dict[str, str]:
+    """Per key fact, the sentence saying which rules could not apply when it is missing (or no
+    entry when no rule reads it): built once, when the rule base is loaded."""
+    readers: dict[str, list[str]] = {fact: [] for fact, _ in KEY_FACTS}
+    for r in active:
+        read = {leaf.name for leaf in r.when.leaves()}
+        for fact, ids in readers.items():
+            if fact in read:
+                ids.append(r.id)
+    labels = dict(KEY_FACTS)
+    return {
+        fact: f"{labels[fact]} not recorded: rules {', '.join(ids)} could not apply."
+        for fact, ids in readers.items()
+        if ids
+    }
+
+
+def not_assessed(
+    case: facts.Case, units: list[Unit], missing_key_fact: dict[str, str]
+) -> tuple[str, ...]:
+    """What could not be judged: the side, an unexamined affected leg, key facts missing
+    (missing_key_fact: from needing_key_facts)."""
     out = []
     side = case.presentation.side
     if len(units) == 1 and units[0].leg is None:
@@ -94,13 +114,10 @@ def not_assessed(case: facts.Case, units: list[Unit], active: list[Rule]) -> tup
                 f"The affected ({LEG_NAME[u.leg]}) leg was not examined: no examination-based "
                 "rule could be applied to it."
             )
-    for fact, label in KEY_FACTS:
+    for fact, sentence in missing_key_fact.items():
         section, name = fact.split(".")
-        if getattr(getattr(case, section), name) is not None:
-            continue
-        needing = [r.id for r in active if any(leaf.name == fact for leaf in r.when.leaves())]
-        if needing:
-            out.append(f"{label} not recorded: rules {', '.join(needing)} could not apply.")
+        if getattr(getattr(case, section), name) is None:
+            out.append(sentence)
     return tuple(out)
 
 

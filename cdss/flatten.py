@@ -45,6 +45,23 @@ _SECTIONS = (
 )
 _GENERAL = _accessors("general", facts.GeneralExam)
 _LEG = {side: _accessors(side, facts.LimbExam) for side in ("A", "O")}
+# per prefix (A, O, general and the sections) and field name: its property, and if it is a set
+_FIELDS = {
+    prefix: {name: (prop, is_set) for name, prop, is_set in accessors}
+    for prefix, accessors in (*_SECTIONS, ("general", _GENERAL), *_LEG.items())
+}
+# The case fields the derived facts of case_props are computed from, and the one that decides
+# the affected legs when the side is not recorded (affected_legs): a what-if that changes one
+# of them is evaluated from a rebuilt case, not by editing the flat facts.
+DERIVED_FROM = frozenset(
+    {
+        "patient.age_years",
+        "presentation.days_since_onset",
+        "general.diastolic_bp_mmhg",
+        "results.compartment_pressure_mmhg",
+    }
+)
+LEG_DECIDING_FIELD = "ankle_dorsiflexion"
 
 
 def plain_number(value: float) -> float:
@@ -53,18 +70,33 @@ def plain_number(value: float) -> float:
     return round(value, 4) + 0.0
 
 
+def _put_value(out: Props, prop: str, is_set: bool, value: Any) -> None:
+    if is_set:
+        if value:
+            out[prop] = len(value)
+            for member in value:
+                out[member_property(prop, member.value)] = True
+    elif isinstance(value, float):
+        out[prop] = plain_number(value)
+    elif value is not None:
+        out[prop] = value.value if hasattr(value, "value") else value
+
+
 def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
     for name, prop, is_set in accessors:
-        value = getattr(obj, name)
-        if is_set:
-            if value:
-                out[prop] = len(value)
-                for member in value:
-                    out[member_property(prop, member.value)] = True
-        elif isinstance(value, float):
-            out[prop] = plain_number(value)
-        elif value is not None:
-            out[prop] = value.value if hasattr(value, "value") else value
+        _put_value(out, prop, is_set, getattr(obj, name))
+
+
+def field_change(prefix: str, name: str, old: Any, new: Any) -> Props:
+    """The flat properties that change when one field (prefix A, O, general or a section
+    name) goes from `old` to `new` (None: the property is no longer present), exactly as
+    build_units would write them."""
+    prop, is_set = _FIELDS[prefix][name]
+    before: Props = {}
+    after: Props = {}
+    _put_value(before, prop, is_set, old)
+    _put_value(after, prop, is_set, new)
+    return {k: after.get(k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
 
 def normalise_drug_name(name: str) -> str:
@@ -84,7 +116,9 @@ def affected_legs(case: facts.Case) -> list[Leg]:
     return [
         leg
         for leg, exam in legs
-        if exam is not None and exam.ankle_dorsiflexion is not None and exam.ankle_dorsiflexion <= 4
+        if exam is not None
+        and (grade := getattr(exam, LEG_DECIDING_FIELD)) is not None
+        and grade <= 4
     ]
 
 

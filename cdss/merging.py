@@ -32,9 +32,8 @@ class Merged(Generic[C]):
 def conclusions(firings: Iterable[Firing], kind: type[C]) -> Iterator[tuple[C, Firing]]:
     """Every conclusion of type `kind`, with the firing that concluded it, in firing order."""
     for f in firings:
-        for c in f.rule.rule.then:
-            if isinstance(c, kind):
-                yield c, f
+        for c in f.rule.of_kind(kind):
+            yield c, f
 
 
 def group(

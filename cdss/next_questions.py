@@ -24,7 +24,7 @@ from typing import Any
 from cdss import case_fields, facts, vocabulary
 from cdss.decision import InformationRequest
 from cdss.engine import Engine, Firing
-from cdss.flatten import Unit, build_units
+from cdss.flatten import DERIVED_FROM, LEG_DECIDING_FIELD, Unit, build_units, field_change
 from cdss.names import cause_label, legs_label, words
 from cdss.rulebase.refs import LegRef, fact_ref
 from cdss.scoring import Scores, Scoring
@@ -132,7 +132,23 @@ class NextQuestions:
         fired = fired_by_unit(firings, len(units))
         return Baseline(case, units, props, fired, scores.certainties)
 
-    def _certainties(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
+    def _certainties(self, base: Baseline, fields: tuple[str, ...], value: Any) -> dict[Any, float]:
+        """Certainty per cause with every one of `fields` set to `value`: the flat facts of
+        each unit are edited and only the rules the edit reaches are evaluated again
+        (cdss.whatif); a change that moves a derived fact or the affected legs is evaluated
+        from the rebuilt case instead."""
+        edits = _flat_edits(base, fields, value)
+        if edits is None:
+            changed = base.case
+            for field in fields:
+                section, _, name = field.partition(".")
+                changed = with_field(changed, base.legs, section, name, value)
+            return self._certainties_of_case(base, changed)
+        return self.whatif.certainties(
+            (base.props[i], base.fired[i], edit) for i, edit in enumerate(edits)
+        )
+
+    def _certainties_of_case(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
         units = build_units(case, self.drug_names)
         if [u.leg for u in units] != [u.leg for u in base.units]:
             # the change moved the affected legs (side not recorded): evaluate it afresh
@@ -146,18 +162,14 @@ class NextQuestions:
     def rank(
         self, base: Baseline, requests: tuple[InformationRequest, ...]
     ) -> tuple[InformationRequest, ...]:
-        case, legs, baseline = base.case, base.legs, base.certainties
+        legs, baseline = base.legs, base.certainties
         budget = [MAX_WHAT_IFS]
         cache: dict[tuple[tuple[str, ...], Any], tuple[float, str]] = {}
 
         def outcome(fields: tuple[str, ...], value: Any) -> tuple[float, str]:
             key = (fields, value)
             if key not in cache:
-                changed = case
-                for field in fields:
-                    section, _, name = field.partition(".")
-                    changed = with_field(changed, legs, section, name, value)
-                certainties = self._certainties(base, changed)
+                certainties = self._certainties(base, fields, value)
                 swing = max(abs(certainties[c] - baseline[c]) for c in baseline)
                 top = max(certainties, key=lambda c: certainties[c])
                 lead = (
@@ -207,6 +219,42 @@ class NextQuestions:
             groups.setdefault(tuple(values), []).append(field)
         # fields that take the same values are probed together (the request asks them together)
         return [(tuple(fs), list(vs)) for vs, fs in groups.items()]
+
+
+def _other(leg: Leg) -> Leg:
+    return Leg.LEG_RIGHT if leg == Leg.LEG_LEFT else Leg.LEG_LEFT
+
+
+def _flat_edits(base: Baseline, fields: tuple[str, ...], value: Any) -> list[dict[str, Any]] | None:
+    """Per unit, the flat properties that change when every one of `fields` is set to `value`
+    as with_field sets it (A.* on every affected leg, O.* on the other leg, the rest on the
+    case): a leg's field is A_* in the unit where that leg is affected and O_* in the unit of
+    the other leg. None when the change reaches a derived fact or may move the affected legs
+    (those are evaluated from the rebuilt case)."""
+    case, legs = base.case, base.legs
+    edits: list[dict[str, Any]] = [{} for _ in base.units]
+    for field in fields:
+        section, _, name = field.partition(".")
+        if section in ("A", "O"):
+            if case.presentation.side is None and name == LEG_DECIDING_FIELD:
+                return None
+            targets = legs if section == "A" else [_other(legs[0])]
+            for leg in targets:
+                exam = case.exam.left if leg == Leg.LEG_LEFT else case.exam.right
+                old = getattr(exam, name) if exam is not None else None
+                for edit, unit in zip(edits, base.units, strict=True):
+                    if unit.leg == leg:
+                        edit.update(field_change("A", name, old, value))
+                    elif unit.leg is not None:  # the other leg of this unit
+                        edit.update(field_change("O", name, old, value))
+            continue
+        if field in DERIVED_FROM:
+            return None
+        part = case.exam.general if section == "general" else getattr(case, section)
+        change = field_change(section, name, getattr(part, name), value)
+        for edit in edits:
+            edit.update(change)
+    return edits
 
 
 def _order(r: InformationRequest) -> tuple[int, float]:

@@ -16,6 +16,7 @@ from cdss import explanation, facts, safety_net
 from cdss.decision import (
     Alert,
     Decision,
+    Detail,
     InformationRequest,
     RankedCause,
     SuggestedTest,
@@ -68,7 +69,8 @@ class Reasoner:
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
         self._leg_specific = leg_specific(compiled)
-        self._active = [r for r in compiled.rulebase.rules if r.status == "active"]
+        active = [r for r in compiled.rulebase.rules if r.status == "active"]
+        self._missing_key_fact = explanation.needing_key_facts(active)
 
     def decide(
         self,
@@ -77,44 +79,50 @@ class Reasoner:
         props: list[dict[str, Any]],
         firings: list[Firing],
         scores: Scores,
+        *,
+        detail: Detail = Detail.FULL,
     ) -> Decision:
+        """The answer at `detail`: a lower level skips the work whose result it leaves out
+        (the facts behind each item below STANDARD; the trace and why-not below FULL)."""
         trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
-        causes = self._causes(trace, scores)
+        with_facts = detail >= Detail.STANDARD
+        full = detail >= Detail.FULL
+        causes = self._causes(trace, scores, with_facts)
         net = self.compiled.rulebase.meta.safety_net
-        causes += safety_net.not_excluded(net, case, trace, firings, causes)
+        causes += safety_net.not_excluded(net, case, trace, firings, causes, with_facts=with_facts)
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {
             item: (g.best.reason, [f.rule.rule.id for f in g.firings])
             for item, g in merge(firings, Withhold, lambda c: c.item).items()
         }
         withheld = [Withheld(item, reason, tuple(ids)) for item, (reason, ids) in blocked.items()]
-        tests = self._tests(trace, case, firings, withheld, blocked)
+        tests = self._tests(trace, case, firings, withheld, blocked, with_facts=with_facts)
         rb = self.compiled.rulebase
         return Decision(
             case_id=case.case_id,
             alerts=self._alerts(trace, firings),
             causes=tuple(causes),
             tests=tests,
-            treatments=self._treatments(trace, firings, blocked),
+            treatments=self._treatments(trace, firings, blocked, with_facts),
             requests=self._requests(trace, firings),
-            not_assessed=explanation.not_assessed(case, units, self._active),
+            not_assessed=explanation.not_assessed(case, units, self._missing_key_fact),
             conflicts=self._conflicts(trace, scores),
-            trace=tuple(self._trace(trace, f) for f in firings),
+            trace=tuple(self._trace(trace, f) for f in firings) if full else (),
             ruleset_version=rb.meta.version,
             ruleset_hash=rb.content_hash,
             intended_use=rb.meta.intended_use,
-            why_not=self._why_not(trace, scores, listed),
+            why_not=self._why_not(trace, scores, listed) if full else (),
             withheld=tuple(withheld),
             under_documented=not any(c.supporting for c in causes),
         )
 
-    def _causes(self, trace: EvidenceTrace, scores: Scores) -> list[RankedCause]:
+    def _causes(self, trace: EvidenceTrace, scores: Scores, with_facts: bool) -> list[RankedCause]:
         out: list[RankedCause] = []
         for s in scores.ranked:
             if not s.has_support:
                 continue
-            supporting = trace.refs(s.cause, +1)
-            against = trace.refs(s.cause, -1)
+            supporting = trace.refs(s.cause, +1, with_facts)
+            against = trace.refs(s.cause, -1, with_facts)
             likelihood = self.scoring.likelihood(s, scores.alert_urgency.get(s.cause))
             out.append(
                 RankedCause(
@@ -177,6 +185,8 @@ class Reasoner:
         firings: list[Firing],
         withheld: list[Withheld],
         blocked: Blocked,
+        *,
+        with_facts: bool,
     ) -> tuple[SuggestedTest, ...]:
         merged = merge(
             firings,
@@ -204,7 +214,7 @@ class Reasoner:
                     rule_ids=rule_ids(g.firings),
                     timing=explanation.timing(c, days),
                     earliest_day_after_onset=c.earliest_day,
-                    facts=trace.facts_of(g.firings),
+                    facts=trace.facts_of(g.firings) if with_facts else (),
                 )
             )
         out.sort(key=lambda t: URGENCY_ORDER[t.urgency])
@@ -212,7 +222,7 @@ class Reasoner:
 
     @staticmethod
     def _treatments(
-        trace: EvidenceTrace, firings: list[Firing], blocked: Blocked
+        trace: EvidenceTrace, firings: list[Firing], blocked: Blocked, with_facts: bool
     ) -> tuple[SuggestedTreatment, ...]:
         out = []
         for kind, g in merge(firings, TreatmentConclusion, lambda c: c.treatment).items():
@@ -226,7 +236,7 @@ class Reasoner:
                     " ".join(explanations),
                     rule_ids(g.firings),
                     tuple(causes),
-                    trace.facts_of(g.firings),
+                    trace.facts_of(g.firings) if with_facts else (),
                 )
             )
         return tuple(out)

@@ -11,6 +11,7 @@ from cdss._proto import foot_drop_service_pb2
 from cdss.answer import answer
 from cdss.audit import AuditRecord, Store
 from cdss.config import MAX_CASE_BYTES
+from cdss.decision import Detail
 from cdss.errors import CdssError
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import status_code
@@ -22,6 +23,7 @@ from cdss.rulebase.loader import load_rulebase_texts
 class ReplayResult:
     identical: bool
     summary: str
+    full: str = ""  # with replay(full=True): the FULL answer (trace, why-not) as JSON
 
 
 def _json(message: bytes | None) -> str:
@@ -48,9 +50,13 @@ def show(record: AuditRecord) -> str:
     return f"{head}request:\n{body}\nresponse:\n{_json(record.response)}"
 
 
-def replay(store: Store, record_id: int) -> ReplayResult:
+def replay(store: Store, record_id: int, full: bool = False) -> ReplayResult:
     """Re-evaluate the stored request with the stored rule base; compare the answers byte for
-    byte (deterministic serialisation), and show a diff of their JSON when they differ."""
+    byte (deterministic serialisation), and show a diff of their JSON when they differ.
+
+    The answer is compared at the detail level the call asked for; with full, the FULL
+    answer (trace and why-not, which a STANDARD call leaves out) is rebuilt from the same
+    record and returned as JSON too."""
     record = store.get(record_id)
     if _is_feedback(record):
         return ReplayResult(False, f"record {record_id} is CDS Hooks feedback: nothing to replay")
@@ -70,6 +76,10 @@ def replay(store: Store, record_id: int) -> ReplayResult:
             status = "OK"
         except CdssError as exc:
             response, status = None, status_code(exc).name
+        rebuilt = ""
+        if full and status == "OK":
+            full_answer = answer(evaluator, request, MAX_CASE_BYTES, Detail.FULL)
+            rebuilt = _json(full_answer.SerializeToString(deterministic=True))
     finally:
         evaluator.close()
     if status == record.status and response == record.response:
@@ -77,6 +87,7 @@ def replay(store: Store, record_id: int) -> ReplayResult:
             True,
             f"record {record_id}: identical ({status}, rule base "
             f"{record.ruleset_version} {record.ruleset_hash[:19]})",
+            rebuilt,
         )
     diff = "".join(
         difflib.unified_diff(
@@ -89,4 +100,5 @@ def replay(store: Store, record_id: int) -> ReplayResult:
     return ReplayResult(
         False,
         f"record {record_id}: DIFFERENT (recorded {record.status}, replayed {status})\n{diff}",
+        rebuilt,
     )

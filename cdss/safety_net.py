@@ -54,6 +54,8 @@ def not_excluded(
     trace: EvidenceTrace,
     firings: list[Firing],
     causes: list[RankedCause],
+    *,
+    with_facts: bool = True,
 ) -> list[RankedCause]:
     """The causes to add after the ranked ones (see the module's docstring)."""
     settle = net.settle if net else {}
@@ -90,7 +92,7 @@ def not_excluded(
                 explanation=text,
                 rank=len(causes) + len(out) + 1,
                 supporting=(),
-                against=trace.refs(cause, -1),
+                against=trace.refs(cause, -1, with_facts),
             )
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -182,6 +183,11 @@ def serve_one(
     grace_seconds. `ready(port)` is called once the server accepts calls, `beat()` twice a
     second while serving (the supervisor's watchdog: a frozen process stops beating)."""
     running = build_server(config, evaluator)
+    # The compiled rule base and its precomputed tables live as long as the process: moved out
+    # of the collector's generations, so the collections an evaluation's garbage triggers no
+    # longer walk them (per-call garbage is still collected).
+    gc.collect()
+    gc.freeze()
     running.server.start()
     http = start_http(config, running) if config.http_port >= 0 else None
     rb = running.evaluator.compiled.rulebase

@@ -42,14 +42,29 @@ def _number(out: list[FieldViolation], path: str, field: case_fields.CaseField, 
         )
 
 
+_RANGED: dict[type, tuple[case_fields.CaseField, ...]] = {}
+
+
+def _ranged(cls: type) -> tuple[case_fields.CaseField, ...]:
+    """The fields of one facts class that carry a range or hold messages (built once)."""
+    found = _RANGED.get(cls)
+    if found is None:
+        declared = case_fields.fields_of(case_fields.message_named(cls.__name__))
+        found = tuple(f for f in declared if f.numeric or f.kind in ("message", "messages"))
+        _RANGED[cls] = found
+    return found
+
+
 def _ranges(out: list[FieldViolation], obj: Any, path: str) -> None:
     """Every declared range below one facts object (a message), by the fields' paths."""
-    for field in case_fields.fields_of(case_fields.message_named(type(obj).__name__)):
+    for field in _ranged(type(obj)):
         value = getattr(obj, field.name)
+        if value is None:
+            continue  # not recorded: nothing to check
         here = f"{path}.{field.name}" if path else field.name
         if field.numeric:
             _number(out, here, field, value)
-        elif field.kind == "message" and value is not None:
+        elif field.kind == "message":
             _ranges(out, value, here)
         elif field.kind == "messages":
             for i, item in enumerate(value[:MAX_MEDICATIONS]):

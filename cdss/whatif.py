@@ -68,7 +68,7 @@ class WhatIf:
             put(prop, value)
         while queue:
             rule = self.rules[heapq.heappop(queue)]
-            now = rule.condition.holds(props)
+            now = rule.test(props)
             if now == (rule.name in fired):
                 continue
             if now:

@@ -1,21 +1,27 @@
 """Benchmark: the service against the cost floor of an empty gRPC call, in one run.
 
-Usage: python scripts/bench.py [--quick] [--out bench-results.json]   (make bench)
+Usage: python scripts/bench.py [--quick] [--out bench-results.json]   (make bench, make bench-quick)
 
-Measures, on this machine in this run:
-  1. the engine alone (no gRPC): Evaluator.evaluate on a fixed mix of the golden cases;
-  2. over gRPC, one server process (`python -m cdss serve --workers 1`): the empty unary call
-     (Ping: same server, options and interceptors) and Evaluate on the same mix, sequentially
-     (p50, p99), and with 8 concurrent clients (calls per second);
-  3. the same concurrent load on two server processes (the scaling from 1 to 2);
-  4. memory: resident set size before and after many evaluations, and sessions left alive.
-It prints each figure and the ratios, and writes them all to a JSON file. Targets (issue:
-performance) are printed beside the ratios; they are goals, not assertions.
+Measures, on this machine in this run (`make bench` < 3 minutes, `make bench-quick` < 40 s):
+  1. the engine alone (no gRPC): Evaluator.evaluate on the mix of golden and review cases, and
+     the server-side breakdown of one call by stage (scripts/breakdown.py);
+  2. over gRPC, one server process (`python -m cdss serve --workers 1`), from a client that
+     knows the service only by server reflection (no generated code): the empty unary call
+     (Ping: same server, options and interceptors) and Evaluate at each detail level (SUMMARY,
+     STANDARD = the default request, FULL), interleaved call by call so that every
+     percentile is compared with the empty call's own from the same minutes; bytes per
+     response at each level;
+  3. evaluations per second with 8 concurrent clients on one process, and on two (scaling);
+  4. memory: the worker's resident set size over many evaluations (100,000 in `make bench`)
+     served by the same process, and sessions left alive in an in-process engine.
+It prints each figure and the ratios, and writes them all to a JSON file. Targets (issue 13)
+are printed beside the ratios; they are goals, not assertions.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -24,24 +30,34 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import grpc
+from google.protobuf import descriptor_pool, json_format, message_factory
+from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
+    ProtoReflectionDescriptorDatabase,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from cdss._proto import foot_drop_service_pb2  # noqa: E402
+from breakdown import breakdown, requests_mix  # noqa: E402
+
 from cdss.convert import case_from_proto  # noqa: E402
 from cdss.evaluator import Evaluator  # noqa: E402
 from tests.golden import CASES_DIR, REVIEW_DIR, load_cases  # noqa: E402
 from tests.serving import server_process  # noqa: E402
 
+SERVICE = "cdss.v1.FootDropDecisionSupport"
+LEVELS = ("SUMMARY", "STANDARD", "FULL")
+DEFAULT_LEVEL = "STANDARD"
 TARGETS = {
-    "evaluate_p50_over_empty_p50": 3.0,
-    "evaluate_p99_over_empty_p50": 5.0,
-    "evaluations_per_second_per_process": 500.0,
+    "evaluate_p50_over_empty_p50": 2.5,
+    "evaluate_p99_over_empty_p99": 3.0,
+    "evaluations_per_second_per_process": 900.0,
     "scaling_2_over_1": 1.7,
 }
 
@@ -57,9 +73,10 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
-def requests_mix() -> list[bytes]:
+def case_json() -> list[str]:
+    """The mix: every golden and review case, as the JSON a caller would send."""
     cases = load_cases(CASES_DIR) + load_cases(REVIEW_DIR)
-    return [foot_drop_service_pb2.EvaluateRequest(case=g.case).SerializeToString() for g in cases]
+    return [json_format.MessageToJson(g.case, preserving_proto_field_name=True) for g in cases]
 
 
 def rss_kb(pid: int | None = None) -> int:
@@ -68,172 +85,284 @@ def rss_kb(pid: int | None = None) -> int:
     return int(line.split()[1])
 
 
-# ---- the engine alone ---------------------------------------------------------------------
+# ---- a client that knows the service only by reflection ------------------------------------
 
 
-def bench_engine(requests: list[bytes], rounds: int) -> dict[str, Any]:
-    evaluator = Evaluator.from_directory()
-    cases = [
-        case_from_proto(foot_drop_service_pb2.EvaluateRequest.FromString(r).case) for r in requests
-    ]
-    for c in cases:
-        evaluator.evaluate(c)
-    samples = []
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for c in cases:
-            t = time.perf_counter()
-            evaluator.evaluate(c)
-            samples.append((time.perf_counter() - t) * 1000)
-    elapsed = time.perf_counter() - started
-    evaluator.close()
-    return {**percentiles(samples), "per_second": round(len(samples) / elapsed, 1)}
+class ReflectedService:
+    """The request and response classes of Evaluate, read from the server by reflection."""
 
+    def __init__(self, channel: grpc.Channel) -> None:
+        pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(channel))
+        method = pool.FindServiceByName(SERVICE).methods_by_name["Evaluate"]
+        self.request_class = message_factory.GetMessageClass(method.input_type)
+        self.response_class = message_factory.GetMessageClass(method.output_type)
+        field = method.input_type.fields_by_name.get("detail")
+        self.levels: dict[str, int | None] = {}
+        for level in LEVELS:
+            enum = field.enum_type if field is not None else None
+            value = enum.values_by_name.get(f"DETAIL_{level}") if enum is not None else None
+            self.levels[level] = value.number if value is not None else None
 
-def bench_memory(requests: list[bytes], evaluations: int) -> dict[str, Any]:
-    evaluator = Evaluator.from_directory()
-    cases = [
-        case_from_proto(foot_drop_service_pb2.EvaluateRequest.FromString(r).case) for r in requests
-    ]
-    for c in cases * 20:  # warm up: caches, allocator arenas
-        evaluator.evaluate(c)
-    before = rss_kb()
-    for i in range(evaluations):
-        evaluator.evaluate(cases[i % len(cases)])
-    after = rss_kb()
-    live = evaluator.engine.live_sessions
-    evaluator.close()
-    return {
-        "evaluations": evaluations,
-        "rss_before_kb": before,
-        "rss_after_kb": after,
-        "rss_growth": round(after / before - 1, 4),
-        "live_sessions_after": live,
-    }
-
-
-# ---- over gRPC ----------------------------------------------------------------------------
+    def requests(self, cases: list[str], level: str) -> list[bytes]:
+        out = []
+        for text in cases:
+            req = self.request_class()
+            json_format.Parse(text, getattr(req, "case"))  # noqa: B009 - a reflected class
+            if level != DEFAULT_LEVEL and self.levels[level] is not None:
+                setattr(req, "detail", self.levels[level])  # noqa: B010 - the default: unset
+            out.append(req.SerializeToString())
+        return out
 
 
 def _raw(channel: grpc.Channel, method: str) -> Callable[..., Any]:
+    service = "grpc.health.v1.Health" if method == "Check" else SERVICE
     return channel.unary_unary(
-        f"/cdss.v1.FootDropDecisionSupport/{method}",
+        f"/{service}/{method}",
         request_serializer=lambda b: b,
         response_deserializer=lambda b: b,
     )
 
 
-def sequential(address: str, method: str, payloads: list[bytes], n: int) -> dict[str, Any]:
+def sequential(address: str, cases: list[str], rounds: int) -> dict[str, Any]:
+    """Ping, the health Check and Evaluate at each level, interleaved call by call."""
     with grpc.insecure_channel(address) as channel:
-        call = _raw(channel, method)
-        for p in payloads[:50]:
-            call(p, timeout=30)  # warm-up
-        samples = []
-        for i in range(n):
-            t = time.perf_counter()
-            call(payloads[i % len(payloads)], timeout=30)
-            samples.append((time.perf_counter() - t) * 1000)
-    return percentiles(samples)
+        reflected = ReflectedService(channel)
+        payloads = {level: reflected.requests(cases, level) for level in LEVELS}
+        calls = {"Ping": _raw(channel, "Ping"), "Check": _raw(channel, "Check")}
+        evaluate = _raw(channel, "Evaluate")
+        sizes: dict[str, list[int]] = {level: [] for level in LEVELS}
+        for i, _ in enumerate(cases):  # warm-up; bytes per response, checked to parse
+            for level in LEVELS:
+                body = evaluate(payloads[level][i], timeout=30)
+                reflected.response_class.FromString(body)
+                sizes[level].append(len(body))
+        samples: dict[str, list[float]] = {k: [] for k in ["Ping", "Check", *LEVELS]}
+        n = len(cases)
+        for r in range(rounds):
+            for i in range(n):
+                for name in ("Ping", "Check"):
+                    t = time.perf_counter()
+                    calls[name](b"", timeout=30)
+                    samples[name].append((time.perf_counter() - t) * 1000)
+                for level in LEVELS:
+                    payload = payloads[level][(i + r * 7) % n]
+                    t = time.perf_counter()
+                    evaluate(payload, timeout=30)
+                    samples[level].append((time.perf_counter() - t) * 1000)
+    out: dict[str, Any] = {k: percentiles(v) for k, v in samples.items()}
+    out["bytes_per_response"] = {
+        level: {"mean": round(statistics.fmean(s)), "max": max(s)} for level, s in sizes.items()
+    }
+    out["detail_supported"] = all(v is not None for v in reflected.levels.values())
+    return out
 
 
-def _client(  # noqa: PLR0917 - a multiprocessing target takes positional arguments
-    address: str, method: str, payloads: list[bytes], seconds: float, queue: Any, offset: int
-) -> None:
-    with grpc.insecure_channel(address) as channel:
-        call = _raw(channel, method)
-        call(payloads[0], timeout=30)
+def _pool_worker(tasks: Any, results: Any, offset: int) -> None:
+    """One client process: runs the tasks it is sent (each on a new connection) until None."""
+    while (task := tasks.get()) is not None:
+        address, method, payloads, seconds, limit = task
         count, i = 0, offset
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            call(payloads[i % len(payloads)], timeout=30)
-            count += 1
-            i += 1
-    queue.put(count)
+        with grpc.insecure_channel(address) as channel:
+            call = _raw(channel, method)
+            call(payloads[0], timeout=30)  # connected and warm before the clock starts
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end and (limit is None or count < limit):
+                call(payloads[i % len(payloads)], timeout=30)
+                count += 1
+                i += 1
+        results.put(count)
+
+
+class ClientPool:
+    """Client processes (each its own connection per task), started once for every phase:
+    starting eight Python processes costs seconds on a small machine."""
+
+    def __init__(self, clients: int) -> None:
+        ctx = mp.get_context("spawn")
+        self.results = ctx.Queue()
+        self.tasks = [ctx.Queue() for _ in range(clients)]
+        self.procs = [
+            ctx.Process(target=_pool_worker, args=(q, self.results, k * 7), daemon=True)
+            for k, q in enumerate(self.tasks)
+        ]
+        for p in self.procs:
+            p.start()
+
+    def run(
+        self, address: str, method: str, payloads: list[bytes], seconds: float, limit: int | None
+    ) -> int:
+        """Every client calls back to back for `seconds` (or `limit` calls); the calls made."""
+        for q in self.tasks:
+            q.put((address, method, payloads, seconds, limit))
+        return sum(self.results.get(timeout=seconds + 120) for _ in self.tasks)
+
+    def close(self) -> None:
+        for q in self.tasks:
+            q.put(None)
+        for p in self.procs:
+            p.join(30)
 
 
 def concurrent(
-    address: str, method: str, payloads: list[bytes], clients: int, seconds: float
+    pool: ClientPool, address: str, method: str, payloads: list[bytes], seconds: float
 ) -> dict[str, Any]:
-    """`clients` client processes (each its own connection), each calling back to back."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [
-        ctx.Process(target=_client, args=(address, method, payloads, seconds, queue, k * 7))
-        for k in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    counts = [queue.get(timeout=seconds + 120) for _ in procs]
-    for p in procs:
-        p.join(30)
+    """Every client of the pool calling back to back for `seconds`."""
+    calls = pool.run(address, method, payloads, seconds, None)
     return {
-        "clients": clients,
+        "clients": len(pool.procs),
         "seconds": seconds,
-        "calls": sum(counts),
-        "per_second": round(sum(counts) / seconds, 1),
+        "calls": calls,
+        "per_second": round(calls / seconds, 1),
+    }
+
+
+def default_requests(address: str, cases: list[str]) -> list[bytes]:
+    with grpc.insecure_channel(address) as channel:
+        return ReflectedService(channel).requests(cases, DEFAULT_LEVEL)
+
+
+def memory_over(  # noqa: PLR0917 - one phase's settings
+    pool: ClientPool,
+    address: str,
+    pid: int,
+    payloads: list[bytes],
+    evaluations: int,
+    max_seconds: float,
+) -> dict[str, Any]:
+    """The worker's RSS after warming up and after `evaluations` more default requests, sent
+    by the pool's clients (its RSS grows only with what an evaluation leaves behind); stopped
+    after max_seconds on a slow machine (the count done is reported)."""
+    before = rss_kb(pid)
+    started = time.perf_counter()
+    done = pool.run(address, "Evaluate", payloads, max_seconds, evaluations // len(pool.procs))
+    seconds = time.perf_counter() - started
+    after = rss_kb(pid)
+    return {
+        "evaluations": done,
+        "asked": evaluations // len(pool.procs) * len(pool.procs),
+        "rss_before_kb": before,
+        "rss_after_kb": after,
+        "rss_growth": round(after / before - 1, 4),
+        "seconds": round(seconds, 1),
+    }
+
+
+def _stop(started: Future[Any], cm: contextlib.AbstractContextManager[Any]) -> None:
+    """Stop a server started in a thread (one that failed to start has nothing to stop)."""
+    try:
+        started.result(timeout=120)
+    except Exception:  # noqa: BLE001 - reported by the phase that needed it
+        return
+    cm.__exit__(None, None, None)
+
+
+def bench_engine(cases: list[str], rounds: int) -> dict[str, Any]:
+    """The engine alone, default (STANDARD) detail where the engine has levels."""
+    from cdss._proto import case_pb2
+
+    evaluator = Evaluator.from_directory()
+    facts = [case_from_proto(json_format.Parse(c, case_pb2.Case())) for c in cases]
+    for c in facts:
+        evaluator.evaluate(c)
+    samples = []
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for c in facts:
+            t = time.perf_counter()
+            evaluator.evaluate(c)
+            samples.append((time.perf_counter() - t) * 1000)
+    elapsed = time.perf_counter() - started
+    live = evaluator.engine.live_sessions
+    evaluator.close()
+    return {
+        **percentiles(samples),
+        "per_second": round(len(samples) / elapsed, 1),
+        "live_sessions_after": live,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="shorter runs (smoke test)")
+    parser.add_argument("--quick", action="store_true", help="shorter runs (< 40 s)")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--memory-evaluations", type=int, default=None)
     args = parser.parse_args()
-    n_seq = 600 if args.quick else 3000
-    seconds = 4.0 if args.quick else 15.0
-    memory_evals = 5000 if args.quick else 100_000
-    requests = requests_mix()
-    ping = [foot_drop_service_pb2.PingRequest().SerializeToString()]
+    started = time.perf_counter()
+    rounds = 1 if args.quick else 5
+    seconds = 2.5 if args.quick else 10.0
+    memory_evals = args.memory_evaluations or (2_000 if args.quick else 100_000)
+    cases = case_json()
     out: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average": os.getloadavg(),
         },
-        "cases_in_mix": len(requests),
+        "cases_in_mix": len(cases),
     }
 
-    print(f"engine alone ({len(requests)} cases in the mix) ...", flush=True)
-    out["engine"] = bench_engine(requests, rounds=5 if args.quick else 20)
-    print(f"  {out['engine']}")
+    pool = ClientPool(8)  # the clients and both servers start at once, then are measured
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
+        one_cm, two_cm = server_process(workers=1), server_process(workers=2)
+        one_f, two_f = starting.submit(one_cm.__enter__), starting.submit(two_cm.__enter__)
+        stack.callback(pool.close)
+        stack.callback(_stop, one_f, one_cm)
+        stack.callback(_stop, two_f, two_cm)
+        server, two = one_f.result(), two_f.result()  # started before anything is measured
+        two.wait_for_workers(2)
+        mix = cases[::3] if args.quick else cases
+        print(f"engine alone ({len(mix)} cases of the mix) ...", flush=True)
+        out["engine"] = bench_engine(mix, rounds=1 if args.quick else 3)
+        print(f"  {out['engine']}")
+        out["breakdown_us"] = breakdown(requests_mix()[:: 3 if args.quick else 1], rounds=2)
+        print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
 
-    with server_process(workers=1) as server:
         print(f"one server process on {server.address}", flush=True)
-        out["empty_sequential"] = sequential(server.address, "Ping", ping, n_seq)
-        print(f"  empty call, sequential:    {out['empty_sequential']}")
-        out["evaluate_sequential"] = sequential(server.address, "Evaluate", requests, n_seq)
-        print(f"  Evaluate, sequential:      {out['evaluate_sequential']}")
-        out["empty_concurrent_1proc"] = concurrent(server.address, "Ping", ping, 8, seconds)
-        print(f"  empty call, 8 clients:     {out['empty_concurrent_1proc']}")
+        seq = sequential(server.address, cases[::2] if args.quick else cases, rounds)
+        out["sequential"] = seq
+        for name in ("Ping", "Check", *LEVELS):
+            print(f"  {name:9} sequential: {seq[name]}")
+        print(f"  bytes per response: {seq['bytes_per_response']}")
+        payloads = default_requests(server.address, cases)
+        if not args.quick:
+            out["empty_concurrent_1proc"] = concurrent(pool, server.address, "Ping", [b""], seconds)
+            print(f"  Ping, 8 clients:           {out['empty_concurrent_1proc']}")
         out["evaluate_concurrent_1proc"] = concurrent(
-            server.address, "Evaluate", requests, 8, seconds
+            pool, server.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_1proc']}")
-        out["server_rss_kb_1proc"] = [rss_kb(pid) for pid in server.workers()]
-    with server_process(workers=2) as server:
-        server.wait_for_workers(2)
-        print(f"two server processes on {server.address}", flush=True)
+        (worker,) = server.workers()
+        print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
+        out["memory"] = memory_over(
+            pool, server.address, worker, payloads, memory_evals, 4.0 if args.quick else 60.0
+        )
+        print(f"  {out['memory']}")
+        print(f"two server processes on {two.address}", flush=True)
         out["evaluate_concurrent_2proc"] = concurrent(
-            server.address, "Evaluate", requests, 8, seconds
+            pool, two.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_2proc']}")
 
-    print(f"memory: {memory_evals} evaluations in one process ...", flush=True)
-    out["memory"] = bench_memory(requests, memory_evals)
-    print(f"  {out['memory']}")
-
-    empty = out["empty_sequential"]["p50_ms"]
-    ratios = {
-        "evaluate_p50_over_empty_p50": round(out["evaluate_sequential"]["p50_ms"] / empty, 2),
-        "evaluate_p99_over_empty_p50": round(out["evaluate_sequential"]["p99_ms"] / empty, 2),
+    ping_s, default = seq["Ping"], seq[DEFAULT_LEVEL]
+    ratios: dict[str, float] = {
+        "evaluate_p50_over_empty_p50": round(default["p50_ms"] / ping_s["p50_ms"], 2),
+        "evaluate_p99_over_empty_p99": round(default["p99_ms"] / ping_s["p99_ms"], 2),
         "evaluations_per_second_per_process": out["evaluate_concurrent_1proc"]["per_second"],
         "scaling_2_over_1": round(
             out["evaluate_concurrent_2proc"]["per_second"]
             / out["evaluate_concurrent_1proc"]["per_second"],
             2,
         ),
-        "engine_p50_over_empty_p50": round(out["engine"]["p50_ms"] / empty, 2),
     }
+    for level in LEVELS:
+        ratios[f"{level.lower()}_p50_over_empty_p50"] = round(
+            seq[level]["p50_ms"] / ping_s["p50_ms"], 2
+        )
+        ratios[f"{level.lower()}_p99_over_empty_p99"] = round(
+            seq[level]["p99_ms"] / ping_s["p99_ms"], 2
+        )
+    ratios["engine_p50_over_empty_p50"] = round(out["engine"]["p50_ms"] / ping_s["p50_ms"], 2)
     out["ratios"] = ratios
     out["targets"] = TARGETS
     print("\nratios (measured in this run; target in brackets):")
@@ -241,16 +370,13 @@ def main() -> int:
         target = TARGETS.get(key)
         mark = ""
         if target is not None:
-            ok = (
-                value >= target
-                if key in ("evaluations_per_second_per_process", "scaling_2_over_1")
-                else value <= target
-            )
-            sign = "≥" if "per_second" in key or "scaling" in key else "≤"
-            mark = f"  [{sign} {target}: {'met' if ok else 'NOT met'}]"
+            higher = key in ("evaluations_per_second_per_process", "scaling_2_over_1")
+            ok = value >= target if higher else value <= target
+            mark = f"  [{'≥' if higher else '≤'} {target}: {'met' if ok else 'NOT met'}]"
         print(f"  {key:38} {value}{mark}")
+    out["seconds"] = round(time.perf_counter() - started, 1)
     Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
-    print(f"\nresults written to {args.out}")
+    print(f"\nresults written to {args.out} ({out['seconds']} s)")
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.audit import AuditStore
 from cdss.config import ServerConfig
+from cdss.decision import Detail
 from cdss.evaluator import Evaluator
 from cdss.server import RunningServer, build_server
 from tests.abuse import ended_by_server, half_sent_call, stalled_calls
@@ -150,10 +151,10 @@ def test_a_call_cancelled_by_its_client_is_logged_as_cancelled(
     entered, release = threading.Event(), threading.Event()
     real = evaluator.evaluate
 
-    def slow(case):
+    def slow(case, detail=Detail.FULL):
         entered.set()
         release.wait(30)
-        return real(case)
+        return real(case, detail)
 
     monkeypatch.setattr(evaluator, "evaluate", slow)
     db = tmp_path / "audit.db"

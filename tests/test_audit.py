@@ -80,6 +80,10 @@ def test_list_show_replay(
     )
     assert main(["audit", "replay", "1", "--db", str(db)]) == 0
     assert "identical" in capsys.readouterr().out
+    # the call asked for the default (STANDARD) answer; the record rebuilds FULL
+    assert main(["audit", "replay", "1", "--db", str(db), "--full"]) == 0
+    out = capsys.readouterr().out
+    assert "identical" in out and '"trace": [' in out and '"why_not": [' in out
 
 
 def test_replay_reports_a_difference(

@@ -37,10 +37,15 @@ def test_json_output_uses_the_contract_names(
     assert data["causes"][0]["category"] == "CAUSE_PERONEAL_NEUROPATHY"
     assert {"certainty", "explanation", "rule_ids", "facts"} <= set(data["causes"][0])
     assert set(data["ruleset_version"]) == {"version", "content_hash"}
-    for key in ("alerts", "treatments", "trace", "intended_use"):
+    for key in ("alerts", "treatments", "intended_use"):
         assert key in data
     assert {"summary", "urgency", "rule_ids"} <= set(data["alerts"][0])
     assert {"treatment", "explanation", "rule_ids"} <= set(data["treatments"][0])
+    assert "trace" not in data and "why_not" not in data  # the default detail: STANDARD
+    assert main(["evaluate", str(SHARED_EXAMPLE), "--server", target, "--json", "--trace"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert full["trace"] and full["why_not"]  # --trace asks for FULL
+    assert {k: v for k, v in full.items() if k not in ("trace", "why_not")} == data
 
 
 def test_why_not_and_trace(capsys: pytest.CaptureFixture[str]) -> None:

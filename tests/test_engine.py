@@ -59,11 +59,47 @@ def test_durable_rules_agrees_with_the_python_reference(evaluator: Evaluator, ca
     assert engine_firings(evaluator, case) == reference_firings(evaluator, case)
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases())
+def test_compiled_predicates_equal_the_conditions(evaluator: Evaluator, case: Case) -> None:
+    """Each rule's condition compiled into one function (what the what-ifs run) tests exactly
+    what Condition.holds tests, on the facts before and after chaining."""
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    _, final = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    for props in [*(u.props for u in units), *final]:
+        for rule in evaluator.compiled.by_name.values():
+            assert rule.test(props) == rule.condition.holds(props), rule.name
+
+
 def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 
     for _ in range(5):
         evaluator.evaluate(case_facts(PERONEAL_CASE))
+    assert evaluator.engine.live_sessions == 0
+
+
+def test_both_legs_share_one_session_per_stratum(evaluator: Evaluator) -> None:
+    """A bilateral case asserts both legs' facts into one session per stratum, and each
+    firing keeps the leg it fired for."""
+    import copy
+
+    from tests.conftest import PERONEAL_CASE, case_facts
+
+    data = copy.deepcopy(PERONEAL_CASE)
+    data["presentation"]["side"] = "SIDE_BILATERAL"
+    data["exam"]["right"] = dict(data["exam"]["left"])
+    data["exam"]["right"]["ankle_reflex"] = "REFLEX_ABSENT"
+    case = case_facts(data)
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    assert len(units) == 2
+    before = next(evaluator.engine._sessions)
+    firings, _ = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    assert next(evaluator.engine._sessions) - before - 1 == len(evaluator.compiled.strata)
+    assert {f.unit for f in firings} == {0, 1}
+    assert engine_firings(evaluator, case) == reference_firings(evaluator, case)
     assert evaluator.engine.live_sessions == 0
 
 
@@ -147,6 +183,10 @@ PROBES = [
     ("general", "facial_weakness", True),
     ("A", "toe_extension", 5),
     ("A", "knee_flexion", 3),
+    ("A", "ankle_inversion+hip_abduction", 3),  # a request probing two fields together
+    ("O", "ankle_dorsiflexion", 3),  # side unknown: may move the affected legs
+    ("A", "ankle_dorsiflexion", 5),
+    ("O", "sensory_loss", "SENSORY_REGION_NONE"),
 ]
 
 
@@ -157,7 +197,8 @@ PROBES = [
 def test_incremental_what_if_equals_a_full_evaluation(
     evaluator: Evaluator, case: Case, probe: tuple[str, str, Any]
 ) -> None:
-    """cdss/whatif.py (used to rank the next questions) must agree with durable-rules."""
+    """cdss/whatif.py (used to rank the next questions), editing the flat facts, must agree with
+    durable-rules on the rebuilt and re-flattened case."""
     from cdss import vocabulary
     from cdss.next_questions import with_field
 
@@ -177,8 +218,12 @@ def test_incremental_what_if_equals_a_full_evaluation(
     firings, props = evaluator.engine.run(units, None)
     scores = evaluator.scoring.score(firings)
     base = evaluator.next_questions.baseline(case, units, props, firings, scores)
-    changed = with_field(case, legs, section, name, value)
-    incremental = evaluator.next_questions._certainties(base, changed)
+    changed = case
+    for one in name.split("+"):
+        changed = with_field(changed, legs, section, one, value)
+    # the what-if edits the flat facts; the reference re-flattens the changed case
+    fields = tuple(f"{section}.{one}" for one in name.split("+"))
+    incremental = evaluator.next_questions._certainties(base, fields, value)
     full_firings, _ = evaluator.engine.run(build_units(changed, drugs), None)
     full = evaluator.scoring.score(full_firings).by_cause
     for cause, score in full.items():

@@ -11,6 +11,7 @@ import grpc
 import pytest
 
 from cdss._proto import foot_drop_service_pb2_grpc
+from cdss.decision import Detail
 from cdss.evaluator import Evaluator
 from tests.conftest import PERONEAL_CASE, evaluate_request
 
@@ -50,9 +51,9 @@ def test_deadline_exceeded_abandons_the_work(
 ) -> None:
     original = evaluator.evaluate
 
-    def slow(case):
+    def slow(case, detail=Detail.FULL):
         time.sleep(0.4)
-        return original(case)
+        return original(case, detail)
 
     monkeypatch.setattr(evaluator, "evaluate", slow)
     started = time.monotonic()

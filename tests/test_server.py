@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 
 from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
 from cdss.config import ServerConfig
+from cdss.decision import Detail
 from cdss.evaluator import Evaluator
 from cdss.server import SERVICE_NAME, build_server, create_server
 from tests.golden import load_cases
@@ -71,10 +72,10 @@ def test_graceful_shutdown_lets_in_flight_calls_finish(evaluator: Evaluator) -> 
     original = evaluator.evaluate
     results: list[object] = []
 
-    def slow_evaluate(case):
+    def slow_evaluate(case, detail=Detail.FULL):
         started.set()
         time.sleep(0.5)
-        return original(case)
+        return original(case, detail)
 
     evaluator.evaluate = slow_evaluate  # type: ignore[method-assign]
     try:

@@ -26,31 +26,33 @@ from cdss._proto import case_pb2 as cdss_dot_v1_dot_case__pb2
 from cdss._proto import decision_pb2 as cdss_dot_v1_dot_decision__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x64ss/v1/foot_drop_service.proto\x12\x07\x63\x64ss.v1\x1a\x12\x63\x64ss/v1/case.proto\x1a\x16\x63\x64ss/v1/decision.proto\".\n\x0f\x45valuateRequest\x12\x1b\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\r.cdss.v1.Case\"\xe6\x03\n\x10\x45valuateResponse\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x1e\n\x06\x61lerts\x18\x02 \x03(\x0b\x32\x0e.cdss.v1.Alert\x12$\n\x06\x63\x61uses\x18\x03 \x03(\x0b\x32\x14.cdss.v1.RankedCause\x12%\n\x05tests\x18\x04 \x03(\x0b\x32\x16.cdss.v1.SuggestedTest\x12/\n\ntreatments\x18\x05 \x03(\x0b\x32\x1b.cdss.v1.SuggestedTreatment\x12-\n\x08requests\x18\x06 \x03(\x0b\x32\x1b.cdss.v1.InformationRequest\x12\x14\n\x0cnot_assessed\x18\x07 \x03(\t\x12\x11\n\tconflicts\x18\x08 \x03(\t\x12\"\n\x05trace\x18\t \x03(\x0b\x32\x13.cdss.v1.TraceEntry\x12\x30\n\x0fruleset_version\x18\n \x01(\x0b\x32\x17.cdss.v1.RulesetVersion\x12\x14\n\x0cintended_use\x18\x0b \x01(\t\x12 \n\x07why_not\x18\x0c \x03(\x0b\x32\x0f.cdss.v1.WhyNot\x12#\n\x08withheld\x18\r \x03(\x0b\x32\x11.cdss.v1.Withheld\x12\x18\n\x10under_documented\x18\x0e \x01(\x08\":\n\x08Withheld\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x10\n\x08rule_ids\x18\x03 \x03(\t\"}\n\x06WhyNot\x12(\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x16.cdss.v1.CauseCategory\x12\x11\n\tcertainty\x18\x02 \x01(\x01\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\x12!\n\x07\x61gainst\x18\x04 \x03(\x0b\x32\x10.cdss.v1.RuleRef\"\x14\n\x12GetRuleBaseRequest\"\xa0\x01\n\x0bRuleSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0f\n\x07stratum\x18\x06 \x01(\x05\x12\x13\n\x0b\x63onclusions\x18\x07 \x03(\t\x12\x11\n\trationale\x18\x08 \x01(\t\x12\x0c\n\x04\x66ile\x18\t \x01(\t\"\x82\x01\n\x13GetRuleBaseResponse\x12\x30\n\x0fruleset_version\x18\x01 \x01(\x0b\x32\x17.cdss.v1.RulesetVersion\x12#\n\x05rules\x18\x02 \x03(\x0b\x32\x14.cdss.v1.RuleSummary\x12\x14\n\x0cintended_use\x18\x03 \x01(\t\"\r\n\x0bPingRequest\"\x0e\n\x0cPingResponse2\xd9\x01\n\x17\x46ootDropDecisionSupport\x12?\n\x08\x45valuate\x12\x18.cdss.v1.EvaluateRequest\x1a\x19.cdss.v1.EvaluateResponse\x12H\n\x0bGetRuleBase\x12\x1b.cdss.v1.GetRuleBaseRequest\x1a\x1c.cdss.v1.GetRuleBaseResponse\x12\x33\n\x04Ping\x12\x14.cdss.v1.PingRequest\x1a\x15.cdss.v1.PingResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x64ss/v1/foot_drop_service.proto\x12\x07\x63\x64ss.v1\x1a\x12\x63\x64ss/v1/case.proto\x1a\x16\x63\x64ss/v1/decision.proto\"O\n\x0f\x45valuateRequest\x12\x1b\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\r.cdss.v1.Case\x12\x1f\n\x06\x64\x65tail\x18\x02 \x01(\x0e\x32\x0f.cdss.v1.Detail\"\xe6\x03\n\x10\x45valuateResponse\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x1e\n\x06\x61lerts\x18\x02 \x03(\x0b\x32\x0e.cdss.v1.Alert\x12$\n\x06\x63\x61uses\x18\x03 \x03(\x0b\x32\x14.cdss.v1.RankedCause\x12%\n\x05tests\x18\x04 \x03(\x0b\x32\x16.cdss.v1.SuggestedTest\x12/\n\ntreatments\x18\x05 \x03(\x0b\x32\x1b.cdss.v1.SuggestedTreatment\x12-\n\x08requests\x18\x06 \x03(\x0b\x32\x1b.cdss.v1.InformationRequest\x12\x14\n\x0cnot_assessed\x18\x07 \x03(\t\x12\x11\n\tconflicts\x18\x08 \x03(\t\x12\"\n\x05trace\x18\t \x03(\x0b\x32\x13.cdss.v1.TraceEntry\x12\x30\n\x0fruleset_version\x18\n \x01(\x0b\x32\x17.cdss.v1.RulesetVersion\x12\x14\n\x0cintended_use\x18\x0b \x01(\t\x12 \n\x07why_not\x18\x0c \x03(\x0b\x32\x0f.cdss.v1.WhyNot\x12#\n\x08withheld\x18\r \x03(\x0b\x32\x11.cdss.v1.Withheld\x12\x18\n\x10under_documented\x18\x0e \x01(\x08\":\n\x08Withheld\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x10\n\x08rule_ids\x18\x03 \x03(\t\"}\n\x06WhyNot\x12(\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x16.cdss.v1.CauseCategory\x12\x11\n\tcertainty\x18\x02 \x01(\x01\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\x12!\n\x07\x61gainst\x18\x04 \x03(\x0b\x32\x10.cdss.v1.RuleRef\"\x14\n\x12GetRuleBaseRequest\"\xa0\x01\n\x0bRuleSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0f\n\x07stratum\x18\x06 \x01(\x05\x12\x13\n\x0b\x63onclusions\x18\x07 \x03(\t\x12\x11\n\trationale\x18\x08 \x01(\t\x12\x0c\n\x04\x66ile\x18\t \x01(\t\"\x82\x01\n\x13GetRuleBaseResponse\x12\x30\n\x0fruleset_version\x18\x01 \x01(\x0b\x32\x17.cdss.v1.RulesetVersion\x12#\n\x05rules\x18\x02 \x03(\x0b\x32\x14.cdss.v1.RuleSummary\x12\x14\n\x0cintended_use\x18\x03 \x01(\t\"\r\n\x0bPingRequest\"\x0e\n\x0cPingResponse*Z\n\x06\x44\x65tail\x12\x16\n\x12\x44\x45TAIL_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x45TAIL_SUMMARY\x10\x01\x12\x13\n\x0f\x44\x45TAIL_STANDARD\x10\x02\x12\x0f\n\x0b\x44\x45TAIL_FULL\x10\x03\x32\xd9\x01\n\x17\x46ootDropDecisionSupport\x12?\n\x08\x45valuate\x12\x18.cdss.v1.EvaluateRequest\x1a\x19.cdss.v1.EvaluateResponse\x12H\n\x0bGetRuleBase\x12\x1b.cdss.v1.GetRuleBaseRequest\x1a\x1c.cdss.v1.GetRuleBaseResponse\x12\x33\n\x04Ping\x12\x14.cdss.v1.PingRequest\x1a\x15.cdss.v1.PingResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cdss.v1.foot_drop_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_DETAIL']._serialized_start=1194
+  _globals['_DETAIL']._serialized_end=1284
   _globals['_EVALUATEREQUEST']._serialized_start=88
-  _globals['_EVALUATEREQUEST']._serialized_end=134
-  _globals['_EVALUATERESPONSE']._serialized_start=137
-  _globals['_EVALUATERESPONSE']._serialized_end=623
-  _globals['_WITHHELD']._serialized_start=625
-  _globals['_WITHHELD']._serialized_end=683
-  _globals['_WHYNOT']._serialized_start=685
-  _globals['_WHYNOT']._serialized_end=810
-  _globals['_GETRULEBASEREQUEST']._serialized_start=812
-  _globals['_GETRULEBASEREQUEST']._serialized_end=832
-  _globals['_RULESUMMARY']._serialized_start=835
-  _globals['_RULESUMMARY']._serialized_end=995
-  _globals['_GETRULEBASERESPONSE']._serialized_start=998
-  _globals['_GETRULEBASERESPONSE']._serialized_end=1128
-  _globals['_PINGREQUEST']._serialized_start=1130
-  _globals['_PINGREQUEST']._serialized_end=1143
-  _globals['_PINGRESPONSE']._serialized_start=1145
-  _globals['_PINGRESPONSE']._serialized_end=1159
-  _globals['_FOOTDROPDECISIONSUPPORT']._serialized_start=1162
-  _globals['_FOOTDROPDECISIONSUPPORT']._serialized_end=1379
+  _globals['_EVALUATEREQUEST']._serialized_end=167
+  _globals['_EVALUATERESPONSE']._serialized_start=170
+  _globals['_EVALUATERESPONSE']._serialized_end=656
+  _globals['_WITHHELD']._serialized_start=658
+  _globals['_WITHHELD']._serialized_end=716
+  _globals['_WHYNOT']._serialized_start=718
+  _globals['_WHYNOT']._serialized_end=843
+  _globals['_GETRULEBASEREQUEST']._serialized_start=845
+  _globals['_GETRULEBASEREQUEST']._serialized_end=865
+  _globals['_RULESUMMARY']._serialized_start=868
+  _globals['_RULESUMMARY']._serialized_end=1028
+  _globals['_GETRULEBASERESPONSE']._serialized_start=1031
+  _globals['_GETRULEBASERESPONSE']._serialized_end=1161
+  _globals['_PINGREQUEST']._serialized_start=1163
+  _globals['_PINGREQUEST']._serialized_end=1176
+  _globals['_PINGRESPONSE']._serialized_start=1178
+  _globals['_PINGRESPONSE']._serialized_end=1192
+  _globals['_FOOTDROPDECISIONSUPPORT']._serialized_start=1287
+  _globals['_FOOTDROPDECISIONSUPPORT']._serialized_end=1504
 # @@protoc_insertion_point(module_scope)

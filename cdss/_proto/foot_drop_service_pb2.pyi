@@ -1,6 +1,7 @@
 from cdss._proto import case_pb2 as _case_pb2
 from cdss._proto import decision_pb2 as _decision_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -8,11 +9,24 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Detail(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DETAIL_UNSPECIFIED: _ClassVar[Detail]
+    DETAIL_SUMMARY: _ClassVar[Detail]
+    DETAIL_STANDARD: _ClassVar[Detail]
+    DETAIL_FULL: _ClassVar[Detail]
+DETAIL_UNSPECIFIED: Detail
+DETAIL_SUMMARY: Detail
+DETAIL_STANDARD: Detail
+DETAIL_FULL: Detail
+
 class EvaluateRequest(_message.Message):
-    __slots__ = ("case",)
+    __slots__ = ("case", "detail")
     CASE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
     case: _case_pb2.Case
-    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...
+    detail: Detail
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., detail: _Optional[_Union[Detail, str]] = ...) -> None: ...
 
 class EvaluateResponse(_message.Message):
     __slots__ = ("case_id", "alerts", "causes", "tests", "treatments", "requests", "not_assessed", "conflicts", "trace", "ruleset_version", "intended_use", "why_not", "withheld", "under_documented")

@@ -9,11 +9,12 @@ no condition depends on the order facts arrive in (durable-rules' ``$not`` would
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from cdss.errors import RuleBaseError, RuleProblem
-from cdss.rulebase.conditions import Condition, and_, durable_expressions
+from cdss.rulebase.conditions import Condition, and_, durable_expressions, predicate
 from cdss.rulebase.fact_types import property_name
 from cdss.rulebase.model import Rule, RuleBase, WeightedEvidence
 
@@ -42,6 +43,23 @@ class CompiledRule:
     mirrored: bool
     finding_props: tuple[str, ...]  # properties set to true on the fact when it fires
     evidence: tuple[WeightedEvidence, ...]  # its evidence for and against causes
+    # condition.holds compiled into one function, at load (the what-ifs' inner loop)
+    test: Callable[[Mapping[str, Any]], bool] = field(init=False, repr=False, compare=False)
+    # its conclusions by kind, filled on first use (merging.conclusions, many times per call)
+    _of_kind: dict[type, tuple[Any, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", predicate(self.condition))
+
+    def of_kind(self, kind: type) -> tuple[Any, ...]:
+        """The rule's conclusions of one kind (isinstance), in rule order."""
+        found = self._of_kind.get(kind)
+        if found is None:
+            found = tuple(c for c in self.rule.then if isinstance(c, kind))
+            self._of_kind[kind] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

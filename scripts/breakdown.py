@@ -1,0 +1,143 @@
+"""Server-side breakdown of one Evaluate call, stage by stage (mean µs over the golden and review
+mix), in-process and without gRPC: where the time of an evaluation goes. Stages are timed in
+the thread's CPU time (time.thread_time), so that other processes on a shared machine do not
+inflate them; wall time is reported for the whole call.
+
+Usage: python scripts/breakdown.py [--rounds N] [--detail standard|summary|full]
+
+Each stage is timed by wrapping the function that does it (the evaluator itself is not
+changed or re-implemented here), so the figures follow the code as it is:
+  parse      EvaluateRequest.FromString
+  convert    the Case message to plain facts (cdss.convert.case_from_proto)
+  validate   cdss.validation.validate
+  flatten    the units' flat facts (cdss.flatten.build_units)
+  engine     the durable-rules sessions (cdss.engine.Engine.run), scoring included
+  decide     the reasoning and explanations (cdss.reasoning.Reasoner.decide)
+  whatifs    ranking the next questions (cdss.next_questions.NextQuestions.rank)
+  response   building the protobuf response (cdss.convert.response_from_decision)
+  serialise  EvaluateResponse.SerializeToString
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cdss import answer as answer_module  # noqa: E402
+from cdss import engine, evaluator, next_questions, reasoning  # noqa: E402
+from cdss._proto import foot_drop_service_pb2  # noqa: E402
+from tests.golden import CASES_DIR, REVIEW_DIR, load_cases  # noqa: E402
+
+DETAILS = {"summary": 1, "standard": 2, "full": 3}
+
+
+def _timed(totals: dict[str, float], stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[stage] += time.thread_time() - t
+
+    return wrapper
+
+
+def breakdown(requests: list[bytes], rounds: int) -> dict[str, Any]:
+    """Mean µs per call for each stage, and the sessions per call."""
+    totals: dict[str, float] = defaultdict(float)
+    patches: list[tuple[Any, str, Any]] = [
+        (evaluator, "case_from_proto", None),
+        (answer_module, "case_from_proto", None),
+        (answer_module, "response_from_decision", None),
+        (evaluator, "validate", None),
+        (evaluator, "build_units", None),
+        (engine.Engine, "run", None),
+        (reasoning.Reasoner, "decide", None),
+        (next_questions.NextQuestions, "rank", None),
+    ]
+    stage = {
+        "case_from_proto": "convert",
+        "response_from_decision": "response",
+        "validate": "validate",
+        "build_units": "flatten",
+        "run": "engine",
+        "decide": "decide",
+        "rank": "whatifs",
+    }
+    saved = []
+    for owner, name, _ in patches:
+        if not hasattr(owner, name):
+            continue
+        original = getattr(owner, name)
+        saved.append((owner, name, original))
+        setattr(owner, name, _timed(totals, stage[name], original))
+    sessions_before = 0
+    wall = 0.0
+    ev = evaluator.Evaluator.from_directory()
+    try:
+        parsed = [foot_drop_service_pb2.EvaluateRequest.FromString(r) for r in requests]
+        for p in parsed:  # warm-up
+            answer_module.answer(ev, p, 1 << 20)
+        totals.clear()
+        sessions_before = next(ev.engine._sessions)
+        calls = 0
+        wall = time.perf_counter()
+        for _ in range(rounds):
+            for raw in requests:
+                t = time.thread_time()
+                req = foot_drop_service_pb2.EvaluateRequest.FromString(raw)
+                totals["parse"] += time.thread_time() - t
+                resp = answer_module.answer(ev, req, 1 << 20)
+                t = time.thread_time()
+                resp.SerializeToString()
+                totals["serialise"] += time.thread_time() - t
+                calls += 1
+        wall = time.perf_counter() - wall
+        sessions = next(ev.engine._sessions) - sessions_before - 1
+    finally:
+        ev.close()
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+    # the engine's time includes the scoring hook; the other stages are disjoint
+    order = ["parse", "convert", "validate", "flatten", "engine", "decide", "whatifs"]
+    out = {k: round(totals[k] / calls * 1e6, 1) for k in [*order, "response", "serialise"]}
+    out["total_cpu_us"] = round(sum(out.values()), 1)
+    out["wall_us_per_call"] = round(wall / calls * 1e6, 1)
+    out["sessions_per_call"] = round(sessions / calls, 2)
+    out["calls"] = calls
+    return out
+
+
+def requests_mix(detail: int | None = None) -> list[bytes]:
+    cases = load_cases(CASES_DIR) + load_cases(REVIEW_DIR)
+    out = []
+    for g in cases:
+        req = foot_drop_service_pb2.EvaluateRequest(case=g.case)
+        if detail is not None and "detail" in req.DESCRIPTOR.fields_by_name:
+            setattr(req, "detail", detail)  # noqa: B010
+        out.append(req.SerializeToString())
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--detail", choices=sorted(DETAILS), default=None)
+    args = parser.parse_args()
+    detail = DETAILS[args.detail] if args.detail else None
+    result = breakdown(requests_mix(detail), args.rounds)
+    for k, v in result.items():
+        print(f"  {k:18} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
