@@ -17,5 +17,7 @@ COPY rules ./rules
 USER cdss
 ENV CDSS_BIND=0.0.0.0 CDSS_PORT=50051 CDSS_RULES_DIR=/app/rules CDSS_GRACE_SECONDS=20
 EXPOSE 50051
+# The CDS Hooks / FHIR front door: -e CDSS_HTTP_PORT=8080 -p 8080:8080 (off unless set).
+EXPOSE 8080
 # CDSS_WORKERS defaults to the CPUs the container sees; set it to the CPU limit.
 ENTRYPOINT ["python", "-m", "cdss", "serve"]

@@ -163,7 +163,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 SERVE_FLAGS = (
     "bind", "port", "workers", "threads", "max_calls", "receive_timeout", "rules_dir",
     "tls_cert", "tls_key", "tls_client_ca", "tokens_file", "audit_db", "metrics_port",
-    "log_format",
+    "log_format", "http_port",
 )  # fmt: skip
 
 
@@ -178,7 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from cdss.logs import configure
 
     configure(config.log_format)
-    return serve(config, Path(args.port_file) if args.port_file else None)
+    http_port_file = Path(args.http_port_file) if args.http_port_file else None
+    return serve(config, Path(args.port_file) if args.port_file else None, http_port_file)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -325,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--log-format", choices=["text", "json"], help="log lines as text or JSON (CDSS_LOG_FORMAT)"
     )
+    sv.add_argument(
+        "--http-port", type=int, help="also serve CDS Hooks 2.0 and FHIR here (CDSS_HTTP_PORT)"
+    )
+    sv.add_argument("--http-port-file", help="write the bound HTTP port here (for --http-port 0)")
     sv.set_defaults(func=cmd_serve)
 
     au = sub.add_parser("audit", help="list, show or replay recorded evaluations")

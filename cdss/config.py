@@ -60,6 +60,9 @@ class ServerConfig:
     rules_hash: str = ""  # set by the supervisor: the pinned rule base a worker must serve
     metrics_port: int | None = None  # Prometheus /metrics, served by the supervisor
     log_format: str = "text"  # or "json": one JSON object per line, without patient data
+    http_port: int = -1  # the CDS Hooks / FHIR front door (cdss/http); -1 = off, 0 = any free
+    http_cors_origins: str = "*"  # comma-separated origins allowed by CORS (the CDS Hooks sandbox)
+    http_public_url: str = ""  # the base URL clients see (behind a proxy); cards link from it
 
     @property
     def audit(self) -> Path | str | None:

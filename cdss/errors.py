@@ -77,3 +77,20 @@ class Cancelled(CdssError):
 
 class Unavailable(CdssError):
     """A dependency of the answer (e.g. the audit store) is unavailable; retry later."""
+
+
+class PreconditionFailed(CdssError):
+    """Data the answer needs could not be had: a required CDS Hooks prefetch is missing and no
+    FHIR server was given, or the FHIR server could not be read (HTTP 412)."""
+
+
+class Unauthenticated(CdssError):
+    """No valid bearer token (the HTTP front door; gRPC refuses in cdss/admission.py)."""
+
+
+class PermissionDenied(CdssError):
+    """A valid token not granted the method (the HTTP front door)."""
+
+
+class TooLarge(CdssError):
+    """A request body over the front door's limit (HTTP 413; gRPC refuses it itself)."""

@@ -8,6 +8,9 @@
 | DeadlineExceeded     | DEADLINE_EXCEEDED   | (the work was abandoned)             |
 | Cancelled            | CANCELLED           | (the caller went away; abandoned)    |
 | Unavailable          | UNAVAILABLE         | (e.g. audit store down; retry-safe)  |
+| PreconditionFailed   | FAILED_PRECONDITION | (HTTP front door: data missing)      |
+| Unauthenticated      | UNAUTHENTICATED     | (HTTP front door)                    |
+| PermissionDenied     | PERMISSION_DENIED   | (HTTP front door)                    |
 | anything else        | INTERNAL            | (logged without case data)           |
 """
 
@@ -24,7 +27,10 @@ from cdss.errors import (
     CdssError,
     DeadlineExceeded,
     EngineFailure,
+    PermissionDenied,
+    PreconditionFailed,
     RuleBaseError,
+    Unauthenticated,
     Unavailable,
 )
 
@@ -35,6 +41,9 @@ _CODES: tuple[tuple[type[BaseException], int, grpc.StatusCode], ...] = (
     (DeadlineExceeded, code_pb2.DEADLINE_EXCEEDED, grpc.StatusCode.DEADLINE_EXCEEDED),
     (Cancelled, code_pb2.CANCELLED, grpc.StatusCode.CANCELLED),
     (Unavailable, code_pb2.UNAVAILABLE, grpc.StatusCode.UNAVAILABLE),
+    (PreconditionFailed, code_pb2.FAILED_PRECONDITION, grpc.StatusCode.FAILED_PRECONDITION),
+    (Unauthenticated, code_pb2.UNAUTHENTICATED, grpc.StatusCode.UNAUTHENTICATED),
+    (PermissionDenied, code_pb2.PERMISSION_DENIED, grpc.StatusCode.PERMISSION_DENIED),
 )
 
 

@@ -25,6 +25,8 @@ from cdss.config import ServerConfig
 from cdss.errors import ConfigError
 from cdss.evaluator import Evaluator
 from cdss.metrics import WORKERS, Observer, TimedStore
+from cdss.http.app import FrontDoor
+from cdss.http.serve import HttpServer
 from cdss.servicer import FootDropServicer, register
 
 log = logging.getLogger("cdss.server")
@@ -148,6 +150,31 @@ def build_server(config: ServerConfig, evaluator: Evaluator | None = None) -> Ru
     return RunningServer(server, port, health_servicer, evaluator, gate, servicer)
 
 
+def start_http(config: ServerConfig, running: RunningServer) -> HttpServer:
+    """The CDS Hooks / FHIR front door beside this gRPC server, sharing its evaluator, audit
+    store and tokens (cdss/http/serve.py)."""
+    servicer = running.servicer
+    front = FrontDoor(
+        running.evaluator,
+        audit=servicer.audit if servicer else None,
+        authenticator=servicer.authenticator if servicer else None,
+        max_case_bytes=config.max_case_bytes,
+        threads=config.threads,
+        receive_timeout=config.receive_timeout,
+        cors_origins=tuple(o.strip() for o in config.http_cors_origins.split(",") if o.strip()),
+        public_url=config.http_public_url,
+    )
+    http = HttpServer(config, front)
+    port = http.start()
+    log.info(
+        "serving CDS Hooks and FHIR on http%s://%s:%d",
+        "s" if config.tls_cert else "",
+        config.bind,
+        port,
+    )
+    return http
+
+
 def serve_one(
     config: ServerConfig,
     ready: Callable[[int], None] | None = None,
@@ -165,6 +192,7 @@ def serve_one(
     gc.collect()
     gc.freeze()
     running.server.start()
+    http = start_http(config, running) if config.http_port >= 0 else None
     rb = running.evaluator.compiled.rulebase
     log.info(
         "serving %s on %s:%d rules=%d version=%s %s",
@@ -189,7 +217,10 @@ def serve_one(
         while not stopping.wait(0.5):
             if beat is not None:
                 beat()
-        running.stop(config.grace_seconds).wait()
+        stopped = running.stop(config.grace_seconds)
+        if http is not None:
+            http.stop(config.grace_seconds)
+        stopped.wait()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -37,6 +37,9 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "audit_db": ("--audit-db", "CDSS_AUDIT_DB", "a SQLite file or a postgresql:// URL"),
     "metrics_port": ("--metrics-port", "CDSS_METRICS_PORT", "1-65535; unset = off"),
     "log_format": ("--log-format", "CDSS_LOG_FORMAT", "text or json"),
+    "http_port": ("--http-port", "CDSS_HTTP_PORT", "0-65535; 0 = any free port; unset = off"),
+    "http_cors_origins": ("--http-cors-origins", "CDSS_HTTP_CORS_ORIGINS", "comma-separated origins"),
+    "http_public_url": ("--http-public-url", "CDSS_HTTP_PUBLIC_URL", "an http(s):// base URL"),
 }
 _WHY = {
     "int_parsing": "not a whole number",
@@ -73,6 +76,9 @@ class Settings(BaseSettings):
     audit_db: str | None = None
     metrics_port: int | None = Field(None, ge=1, le=65535)
     log_format: Literal["text", "json"] = "text"
+    http_port: int = Field(-1, ge=-1, le=65535)  # -1 = the HTTP front door is off
+    http_cors_origins: str = "*"
+    http_public_url: str = Field("", pattern=r"^(https?://\S+)?$")
 
     @field_validator("rules_dir")
     @classmethod

@@ -99,20 +99,30 @@ class Supervisor:
     _socket: socket.socket | None = None
     port: int = 0
     _metrics: MetricsEndpoint = field(default_factory=MetricsEndpoint)
+    http_port_file: Path | None = None
+    http_port: int = -1  # the CDS Hooks / FHIR port the workers share (-1: off)
+    _http_socket: socket.socket | None = None
 
     # ---- ports and processes ---------------------------------------------------------------
-    def _reserve_port(self) -> int:
+    def _reserve_port(self, wanted: int | None = None) -> int:
         family = socket.AF_INET6 if ":" in self.config.bind else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        sock.bind((self.config.bind.strip("[]"), self.config.port))
-        self._socket = sock
+        sock.bind((self.config.bind.strip("[]"), self.config.port if wanted is None else wanted))
+        if wanted is None:
+            self._socket = sock
+        else:
+            self._http_socket = sock
         port: int = sock.getsockname()[1]
         return port
 
     def _worker_config(self, rules: PinnedRules) -> ServerConfig:
         return dataclasses.replace(
-            self.config, port=self.port, reuse_port=True, rules_hash=rules.content_hash
+            self.config,
+            port=self.port,
+            reuse_port=True,
+            rules_hash=rules.content_hash,
+            http_port=self.http_port,
         )
 
     def _spawn(self, slot: int, generation: int, rules: PinnedRules) -> Worker:
@@ -286,6 +296,8 @@ class Supervisor:
             log.error("cannot start: %s", exc)
             return 1
         self.port = self._reserve_port()
+        if self.config.http_port >= 0:
+            self.http_port = self._reserve_port(self.config.http_port)
         try:
             self._metrics.start(self.config.bind, self.config.metrics_port)
         except OSError as exc:
@@ -306,6 +318,10 @@ class Supervisor:
         )
         if self.port_file is not None:
             self.port_file.write_text(f"{self.port}\n")
+        if self.http_port >= 0:
+            log.info("CDS Hooks and FHIR on %s:%d", self.config.bind, self.http_port)
+            if self.http_port_file is not None:
+                self.http_port_file.write_text(f"{self.http_port}\n")
         signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
         previous = {s: signal.signal(s, self._on_signal) for s in signals}
         try:
@@ -324,8 +340,9 @@ class Supervisor:
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
-            if self._socket is not None:
-                self._socket.close()
+            for sock in (self._socket, self._http_socket):
+                if sock is not None:
+                    sock.close()
             self._metrics.stop()
         log.info("stopped")
         return 0
@@ -337,5 +354,7 @@ def _feed(stream: IO[bytes], payload: bytes) -> None:
         stream.write(payload)
 
 
-def serve(config: ServerConfig, port_file: Path | None = None) -> int:
-    return Supervisor(config, port_file=port_file).run()
+def serve(
+    config: ServerConfig, port_file: Path | None = None, http_port_file: Path | None = None
+) -> int:
+    return Supervisor(config, port_file=port_file, http_port_file=http_port_file).run()
