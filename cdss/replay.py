@@ -37,6 +37,8 @@ def _software(message: bytes | None) -> str:
     if message is None:
         return ""
     return foot_drop_service_pb2.EvaluateResponse.FromString(message).software_version
+
+
 def _is_feedback(record: AuditRecord) -> bool:
     return record.method.endswith("/feedback")  # CDS Hooks feedback: JSON, not a request
 

@@ -24,9 +24,9 @@ from cdss.auth import Authenticator
 from cdss.config import ServerConfig
 from cdss.errors import ConfigError
 from cdss.evaluator import Evaluator
-from cdss.metrics import WORKERS, Observer, TimedStore
 from cdss.http.app import FrontDoor
 from cdss.http.serve import HttpServer
+from cdss.metrics import WORKERS, Observer, TimedStore
 from cdss.servicer import FootDropServicer, register
 
 log = logging.getLogger("cdss.server")

@@ -38,8 +38,12 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "metrics_port": ("--metrics-port", "CDSS_METRICS_PORT", "1-65535; unset = off"),
     "log_format": ("--log-format", "CDSS_LOG_FORMAT", "text or json"),
     "http_port": ("--http-port", "CDSS_HTTP_PORT", "0-65535; 0 = any free port; unset = off"),
-    "http_cors_origins": ("--http-cors-origins", "CDSS_HTTP_CORS_ORIGINS", "comma-separated origins"),
-    "http_public_url": ("--http-public-url", "CDSS_HTTP_PUBLIC_URL", "an http(s):// base URL"),
+    "http_cors_origins": (
+        "CDSS_HTTP_CORS_ORIGINS",
+        "CDSS_HTTP_CORS_ORIGINS",
+        "origins, comma-separated",
+    ),
+    "http_public_url": ("CDSS_HTTP_PUBLIC_URL", "CDSS_HTTP_PUBLIC_URL", "an http(s):// base URL"),
 }
 _WHY = {
     "int_parsing": "not a whole number",
