@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,8 @@ def test_same_case_same_answer(evaluator: Evaluator) -> None:
     assert first == second
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(400)  # 400 random cases in a subprocess (which allows 300 s); a hang guard
 def test_random_cases_do_not_corrupt_memory_in_durable_rules() -> None:
     """Deleting a session that started no action frees garbage in durable-rules 2.0.28; with
     glibc's malloc checks on, that aborts the process. Run many random cases that way."""
