@@ -158,3 +158,19 @@ def test_the_page_files_are_local_and_fixed(site: str) -> None:
     assert httpx.get(site + "/static/page.js").status_code == 200
     for name in ("app.py", "..%2Fapp.py", "index.html.bak"):
         assert httpx.get(f"{site}/static/{name}").status_code == 404
+
+
+def test_repeated_medications_and_an_error_in_the_second(browser: WebDriver, site: str) -> None:
+    _open(browser, site)
+    _type(browser, "medications.name", "amiodarone")
+    _type(browser, "medications.days_since_start", "30")
+    browser.find_element(By.ID, "add-medications").click()
+    _type(browser, "medications.name#1", "vincristine")
+    _type(browser, "medications.days_since_start#1", "-2")
+    _submit_and_wait(browser, "err-medications.days_since_start#1")
+    error = browser.find_element(By.ID, "err-medications.days_since_start#1")
+    assert "not -2" in error.text
+    assert not browser.find_element(By.ID, "err-medications.days_since_start").is_displayed()
+    _type(browser, "medications.days_since_start#1", "10")
+    _submit_and_wait(browser, "answer")
+    assert not browser.find_element(By.ID, "errors").is_displayed()

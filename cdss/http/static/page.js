@@ -14,7 +14,7 @@
   ];
   const LABEL = { critical: "EMERGENCY", warning: "URGENT", info: "ALERT" };
   const $ = (id) => document.getElementById(id);
-  const fieldId = (link) => "f-" + link;
+  const fieldId = (link, suffix) => "f-" + link + (suffix || "");
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -26,18 +26,18 @@
     const e = (item.extension || []).find((x) => x.url === url);
     return e === undefined ? undefined : (e.valueInteger ?? e.valueDecimal);
   }
-  function fieldBox(item, control, labelFor) {
+  function fieldBox(item, node, id, errId) {
     const box = el("div", { class: "field", "data-link": item.linkId });
-    box.append(labelFor ? el("label", { for: labelFor }, item.text) : control.legend, control.node);
-    const err = el("span", { class: "error", id: "err-" + item.linkId, hidden: "" });
-    box.append(err);
+    box.append(el("label", { for: id }, item.text), node);
+    box.append(el("span", { class: "error", id: errId, hidden: "" }));
     return box;
   }
-  function input(item) {
-    const id = fieldId(item.linkId);
-    const common = { id: id, name: item.linkId, "aria-describedby": "err-" + item.linkId };
+  function input(item, suffix) {
+    const id = fieldId(item.linkId, suffix);
+    const errId = "err-" + item.linkId + suffix;
+    const common = { id: id, name: item.linkId + suffix, "aria-describedby": errId };
     if (item.type === "choice" && item.repeats) {
-      const group = el("fieldset", { class: "checks", id: id, "aria-describedby": "err-" + item.linkId });
+      const group = el("fieldset", { class: "checks", id: id, "aria-describedby": errId });
       group.append(el("legend", {}, item.text));
       for (const opt of item.answerOption || []) {
         const cid = id + "-" + opt.valueCoding.code;
@@ -47,7 +47,7 @@
         group.append(lab);
       }
       const wrap = el("div", { class: "field", "data-link": item.linkId });
-      wrap.append(group, el("span", { class: "error", id: "err-" + item.linkId, hidden: "" }));
+      wrap.append(group, el("span", { class: "error", id: errId, hidden: "" }));
       return wrap;
     }
     let node;
@@ -68,29 +68,39 @@
       node = el("input", Object.assign(common, { type: "text" }));
     }
     node.dataset.type = item.type;
-    return fieldBox(item, { node: node }, id);
+    return fieldBox(item, node, id, errId);
   }
-  function render(items, parent) {
+  const copies = {};  // linkId of a repeating group -> how many instances are shown
+  function render(items, parent, suffix) {
     for (const item of items || []) {
-      if (item.type === "group") {
-        const set = el("fieldset", { "data-group": item.linkId });
-        set.append(el("legend", {}, item.text));
-        render(item.item, set);
-        parent.append(set);
-      } else {
-        parent.append(input(item));
-      }
+      if (item.type !== "group") { parent.append(input(item, suffix)); continue; }
+      const set = el("fieldset", { "data-group": item.linkId });
+      set.append(el("legend", {}, item.text));
+      if (!item.repeats) { render(item.item, set, suffix); parent.append(set); continue; }
+      const list = el("div", { class: "copies" });
+      const add = el("button", { type: "button", id: "add-" + item.linkId }, "Add another");
+      const more = () => {
+        const n = copies[item.linkId] || 0;
+        copies[item.linkId] = n + 1;
+        const one = el("div", { class: "copy", "data-copy": String(n) });
+        render(item.item, one, n ? "#" + n : "");
+        list.append(one);
+      };
+      add.addEventListener("click", more);
+      more();
+      set.append(list, add);
+      parent.append(set);
     }
   }
 
-  function answersOf(item, errors) {
-    const node = $(fieldId(item.linkId));
+  function answersOf(item, errors, suffix) {
+    const node = $(fieldId(item.linkId, suffix));
     if (item.type === "choice" && item.repeats) {
       return [...node.querySelectorAll("input:checked")].map((c) => ({
         valueCoding: { system: "urn:cdss:v1:case-format", code: c.value } }));
     }
     if (node.validity && node.validity.badInput) {
-      errors.push({ field: item.linkId, description: "is not a number" });
+      errors.push({ field: item.linkId + suffix, description: "is not a number" });
       return [];
     }
     const raw = node.value.trim();
@@ -102,7 +112,7 @@
     if (item.type === "integer") {
       const n = Number(raw);
       if (!Number.isInteger(n)) {
-        errors.push({ field: item.linkId, description: "must be a whole number" });
+        errors.push({ field: item.linkId + suffix, description: "must be a whole number" });
         return [];
       }
       return [{ valueInteger: n }];
@@ -110,14 +120,17 @@
     if (item.type === "decimal") return [{ valueDecimal: Number(raw) }];
     return [{ valueString: raw }];
   }
-  function collect(items, errors) {
+  function collect(items, errors, suffix) {
     const out = [];
     for (const item of items || []) {
       if (item.type === "group") {
-        const sub = collect(item.item, errors);
-        if (sub.length) out.push({ linkId: item.linkId, item: sub });
+        const count = item.repeats ? copies[item.linkId] || 0 : 1;
+        for (let n = 0; n < count; n += 1) {
+          const sub = collect(item.item, errors, item.repeats ? (n ? "#" + n : "") : suffix);
+          if (sub.length) out.push({ linkId: item.linkId, item: sub });
+        }
       } else {
-        const answer = answersOf(item, errors);
+        const answer = answersOf(item, errors, suffix);
         if (answer.length) out.push({ linkId: item.linkId, answer: answer });
       }
     }
@@ -135,7 +148,9 @@
     box.replaceChildren(el("p", {}, message));
     const list = el("ul");
     for (const v of violations) {
-      const link = String(v.field || "").replace(/^(case|request)\./, "").replace(/\[\d+\]/g, "");
+      let link = String(v.field || "").replace(/^(case|request)\./, "");
+      const copy = /^([^[]*)\[(\d+)\](.*)$/.exec(link);  // medications[1].name: its copy
+      if (copy) link = copy[1] + copy[3] + (copy[2] === "0" ? "" : "#" + copy[2]);
       const err = document.getElementById("err-" + link);
       if (err) {
         err.textContent = v.description;
@@ -208,7 +223,6 @@
     }
     $("answer").hidden = false;
     $("answer").scrollIntoView();
-    $("answer-title").focus && $("answer-title").setAttribute("tabindex", "-1");
     $("answer-title").focus();
   }
 
@@ -223,7 +237,7 @@
     event.preventDefault();
     clearErrors();
     const errors = [];
-    const items = collect(questionnaire.item, errors);
+    const items = collect(questionnaire.item, errors, "");
     if (errors.length) { showErrors("Some answers cannot be sent:", errors); return; }
     const response = { resourceType: "QuestionnaireResponse", status: "completed",
       questionnaire: questionnaire.url, subject: { reference: "Patient/web-form" }, item: items };
@@ -255,7 +269,7 @@
       const reply = await fetch("fhir/Questionnaire/foot-drop");
       if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
       const questionnaire = await reply.json();
-      render(questionnaire.item, $("items"));
+      render(questionnaire.item, $("items"), "");
       $("case-form").addEventListener("submit", (e) => submit(questionnaire, e));
       $("loading").remove();
       $("submit").disabled = false;
