@@ -124,6 +124,8 @@ def test_an_emergency_is_the_first_thing_shown(browser: WebDriver, site: str) ->
     text = browser.find_element(By.ID, "answer-body").text
     assert "CT brain" in text and "ankle foot orthosis" in text
     assert "ALERT_KIND_" not in text and "CAUSE_" not in text and "**" not in text
+    assert "onset: sudden" in text and "ONSET_SUDDEN" not in text  # findings in clinical words
+    assert text.count("This software supports qualified clinicians") == 1  # intended use once
 
 
 def test_a_bad_value_is_shown_beside_its_field(browser: WebDriver, site: str) -> None:

@@ -174,6 +174,7 @@
       else if (p) parent.append(document.createTextNode(p));
     }
   }
+  let notes = new Set();  // the italic footer (the intended use) is shown once per answer
   function markdown(text) {  // the cards' detail: paragraphs, lists and tables
     const out = el("div", { class: "detail" });
     let list = null, table = null;
@@ -194,6 +195,7 @@
         continue;
       }
       list = null;
+      if (/^_.+_$/.test(line)) { if (notes.has(line)) continue; notes.add(line); }
       if (line.trim()) { const p = el("p"); inline(p, line); out.append(p); }
     }
     return out;
@@ -201,6 +203,7 @@
   function showCards(cards) {
     const body = $("answer-body");
     body.replaceChildren();
+    notes = new Set();
     const topic = (c) => (c.source && c.source.topic && c.source.topic.code) || "";
     const section = (c) => (NON_ALERT[topic(c)] ? topic(c) : "alerts");
     for (const [key, title] of SECTIONS) {
@@ -211,7 +214,7 @@
       for (const card of mine) {
         const art = el("article", { class: "card " + card.indicator, "data-indicator": card.indicator });
         const h = el("h3");
-        if (key === "alerts") h.append(el("span", { class: "badge" }, LABEL[card.indicator] + ":"));
+        if (key === "alerts") h.append(el("span", { class: "badge" }, LABEL[card.indicator] + ": "));
         h.append(document.createTextNode(card.summary));
         art.append(h, markdown(card.detail || ""));
         part.append(art);
