@@ -8,7 +8,7 @@ PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick load-test chaos postgres test-certs clean
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick load-test chaos postgres browser test-certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ chaos: $(STAMP) ## faults under load on 127.0.0.1 (< 3 min): one line per fault,
 postgres: ## install PostgreSQL (Debian package) for the PostgreSQL audit tests, if it is missing
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+browser: ## install Debian's chromium and chromedriver for the web-page test (tests/test_web_page.py), if missing
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 test-certs: $(STAMP) ## a local test CA with server and client certificates in certs/ (TLS trials)
 	$(BIN)/python scripts/make_test_ca.py certs

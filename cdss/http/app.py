@@ -8,6 +8,7 @@
 | GET  /fhir/Questionnaire/foot-drop     | the examination Questionnaire (open)               |
 | GET|POST /fhir/$evaluate               | GuidanceResponse + RequestGroup (Evaluate)         |
 | GET  /rules                            | the rule catalogue, markdown (open)                |
+| GET  /  and /static/{name}             | the case-entry page (open; it calls the hook)      |
 
 Protobuf stops here: the hook JSON becomes the EvaluateRequest the servicer would get, and
 `cdss.answer` validates and evaluates it. Bodies are capped (413) and must arrive within the
@@ -51,7 +52,7 @@ from cdss.errors import (
     Unauthenticated,
 )
 from cdss.evaluator import Evaluator
-from cdss.http import guidance, hooks
+from cdss.http import guidance, hooks, page
 from cdss.http.cards import CardMaker
 from cdss.http.feedback import feedback_entries
 from cdss.http.http_errors import error_body, http_status
@@ -278,6 +279,12 @@ def build_app(front: FrontDoor) -> Starlette:
         rb = front.evaluator.compiled.rulebase
         return JSONResponse(guidance.guidance_response(resp, evaluation, rb), media_type=FHIR_JSON)
 
+    async def home(request: Request) -> Response:
+        return page.index(front.authenticator is not None)
+
+    async def static(request: Request) -> Response:
+        return page.static(request.path_params["name"])
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "SERVING"})
 
@@ -292,6 +299,8 @@ def build_app(front: FrontDoor) -> Starlette:
         route("/fhir/$evaluate", "$evaluate", fhir_evaluate, ["GET", "POST"]),
         route("/rules", "rules", rules, ["GET"]),
         route("/healthz", "health", health, ["GET"]),
+        route("/", "page", home, ["GET"]),
+        route("/static/{name}", "static", static, ["GET"]),
     ]
     middleware = [
         Middleware(

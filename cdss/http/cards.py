@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2
-from cdss.names import cause_label, enum_words, words
+from cdss.names import cause_label, enum_words, fact_text, field_name, words
 from cdss.rulebase.model import RuleBase
 from cdss.vocabulary import CauseCategory
 
@@ -64,7 +64,7 @@ def summary(text: str) -> str:
 
 
 def _facts(facts: Iterable[decision_pb2.Fact]) -> str:
-    shown = [f"`{f.name}` = {f.value}" for f in list(facts)[:DETAIL_FACTS]]
+    shown = [fact_text(f.name, f.value) for f in list(facts)[:DETAIL_FACTS]]
     return ", ".join(dict.fromkeys(shown)) or "—"
 
 
@@ -122,7 +122,7 @@ class CardMaker:
         lines = [f"**{alert.summary}**", "", f"**Action:** {alert.action}", ""]
         lines.append(f"**Findings:** {_facts(alert.facts)}")
         if alert.withdrawn_by:
-            fields = ", ".join(f"`{f}`" for f in alert.withdrawn_by)
+            fields = ", ".join(field_name(f) for f in alert.withdrawn_by)
             lines += ["", f"Only a recorded value of one of these withdraws it: {fields}."]
         return self.card(
             alert.summary,
@@ -165,7 +165,7 @@ class CardMaker:
             lines += ["", "**Collect next**"]
             for r in resp.requests[:5]:
                 lines.append(
-                    f"- {r.question} ({', '.join(f'`{f}`' for f in r.fields)}) — {r.reason}"
+                    f"- {r.question} ({', '.join(field_name(f) for f in r.fields)}) — {r.reason}"
                 )
         for title, items in (
             ("Could not be judged", resp.not_assessed),
