@@ -6,6 +6,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
 WORKDIR /src
 COPY pyproject.toml constraints.txt README.md ./
 COPY cdss ./cdss
+COPY rules ./rules
 RUN python -m pip wheel --no-cache-dir -c constraints.txt --wheel-dir /wheels .
 
 FROM python:3.11-slim

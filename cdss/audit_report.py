@@ -18,7 +18,7 @@ from cdss.audit import AuditRecord, open_store
 from cdss.audit_pg import is_postgres
 from cdss.errors import ConfigError
 from cdss.names import fact_text
-from cdss.replay import replay
+from cdss.replay import is_feedback, replay
 from cdss.report import report
 
 
@@ -61,6 +61,10 @@ def audit_show(record: AuditRecord, width: int) -> list[RenderableType]:
     ):
         head.add_row(label, value)
     parts: list[RenderableType] = [Text("Audit record", style="bold underline"), head]
+    if is_feedback(record):  # the clinician's feedback on a card, as the CDS client sent it
+        parts.append(Text("\nFeedback on card " + record.case_id, style="bold underline"))
+        parts.append(Text(record.request.decode("utf-8", "replace")))
+        return parts
     if record.request:
         request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
         parts.append(Text("\nThe case as recorded", style="bold underline"))
@@ -85,6 +89,7 @@ def audit_json(record: AuditRecord) -> str:
             always_print_fields_with_no_presence=True,
         )
 
+    feedback = is_feedback(record)
     out = {
         "id": record.id,
         "recorded_at": record.recorded_at,
@@ -97,7 +102,9 @@ def audit_json(record: AuditRecord) -> str:
         "ruleset_version": record.ruleset_version,
         "ruleset_hash": record.ruleset_hash,
         "duration_ms": record.duration_ms,
-        "request": message(record.request, foot_drop_service_pb2.EvaluateRequest),
+        "request": json.loads(record.request)
+        if feedback
+        else message(record.request, foot_drop_service_pb2.EvaluateRequest),
         "response": message(record.response, foot_drop_service_pb2.EvaluateResponse),
     }
     return json.dumps(out, indent=2, ensure_ascii=False)

@@ -156,7 +156,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         from cdss.report import print_report
 
-        print_report(resp, why_not=args.why_not, trace=args.trace, intended_use=args.intended_use)
+        print_report(
+            resp,
+            why_not=args.why_not,
+            trace=args.trace,
+            intended_use=args.intended_use,
+            software=resp.software_version,
+        )
     return 0
 
 

@@ -17,7 +17,7 @@ import sys
 
 from cdss.version import SOFTWARE_VERSION
 
-_PAIR = re.compile(r"(?<!\S)([a-z_]+)=(\S+)")
+_PAIR = re.compile(r"(?<!\S)([a-z_][a-z0-9_]*)=(\S+)")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d] %(message)s"
 
 

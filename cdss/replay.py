@@ -39,21 +39,9 @@ def _software(message: bytes | None) -> str:
     return foot_drop_service_pb2.EvaluateResponse.FromString(message).software_version
 
 
-def _is_feedback(record: AuditRecord) -> bool:
-    return record.method.endswith("/feedback")  # CDS Hooks feedback: JSON, not a request
-
-
-def show(record: AuditRecord) -> str:
-    head = (
-        f"record {record.id} at {record.recorded_at} by {record.caller} on {record.server}\n"
-        f"status {record.status}, rule base {record.ruleset_version} {record.ruleset_hash}, "
-        f"{record.duration_ms:.1f} ms\n"
-    )
-    if _is_feedback(record):
-        return f"{head}{record.method} card {record.case_id}:\n{record.request.decode()}\n"
-    request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
-    body = json_format.MessageToJson(request, preserving_proto_field_name=True, indent=1)
-    return f"{head}request:\n{body}\nresponse:\n{_json(record.response)}"
+def is_feedback(record: AuditRecord) -> bool:
+    """A CDS Hooks feedback record: its request is the feedback JSON, not an EvaluateRequest."""
+    return record.method.endswith("/feedback")
 
 
 def replay(store: Store, record_id: int, full: bool = False) -> ReplayResult:
@@ -64,7 +52,7 @@ def replay(store: Store, record_id: int, full: bool = False) -> ReplayResult:
     answer (trace and why-not, which a STANDARD call leaves out) is rebuilt from the same
     record and returned as JSON too."""
     record = store.get(record_id)
-    if _is_feedback(record):
+    if is_feedback(record):
         return ReplayResult(False, f"record {record_id} is CDS Hooks feedback: nothing to replay")
     request = foot_drop_service_pb2.EvaluateRequest.FromString(record.request)
     texts = store.rulebase_texts(record.ruleset_hash)

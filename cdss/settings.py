@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cdss.config import ServerConfig, audit_target, default_workers
@@ -103,6 +103,24 @@ class Settings(BaseSettings):
     def _audit(cls, value: object) -> object:
         return value or None
 
+    @model_validator(mode="after")
+    def _distinct_ports(self) -> Settings:
+        ports = {
+            "--port": self.port,
+            "--http-port": self.http_port,
+            "--metrics-port": self.metrics_port,
+        }
+        taken: dict[int, str] = {}
+        for flag, value in ports.items():
+            if value is None or value <= 0:
+                continue  # off, or any free port
+            if value in taken:
+                raise ValueError(
+                    f"{taken[value]} and {flag} are both {value}: each needs its own port"
+                )
+            taken[value] = flag
+        return self
+
     def to_config(self) -> ServerConfig:
         audit_db, audit_url = audit_target(self.audit_db)
         values = self.model_dump(exclude={"audit_db"})
@@ -110,7 +128,9 @@ class Settings(BaseSettings):
 
 
 def _message(error: Any, flags: dict[str, Any]) -> str:
-    name = str(error["loc"][0]) if error["loc"] else "?"
+    if not error["loc"]:  # a check across settings (e.g. two services on one port)
+        return str(error["ctx"]["error"]) if "ctx" in error else str(error["msg"])
+    name = str(error["loc"][0])
     flag, variable, allowed = SOURCES.get(name, (name, name, ""))
     source = flag if name in flags else variable
     why = _WHY.get(error["type"], error["msg"])

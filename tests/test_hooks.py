@@ -29,12 +29,13 @@ from grpc_status import rpc_status
 from cdss import case_fields
 from cdss._proto import foot_drop_service_pb2
 from cdss.audit import open_store, prepare_store
+from cdss.audit_report import audit_json, audit_show
 from cdss.auth import Authenticator, Principal
 from cdss.evaluator import Evaluator
 from cdss.http.app import FrontDoor
 from cdss.http.fhir_input import ASSESSMENT_KEY
 from cdss.http.questionnaire import read_response, response_from_case
-from cdss.replay import replay, show
+from cdss.replay import replay
 from tests.cds_hooks_schema import CARD, DISCOVERY, RESPONSE
 from tests.conftest import evaluate_request
 from tests.hooks_support import (
@@ -445,7 +446,10 @@ def test_feedback_is_recorded_in_the_audit_store(
         assert accepted.method == "HTTP POST /cds-services/foot-drop/feedback"
         assert json.loads(accepted.request)["acceptedSuggestions"][0]["id"]
         assert records[cards[-1]["uuid"]].status == "OVERRIDDEN"
-        assert "seen in clinic" in show(records[cards[-1]["uuid"]])
+        overridden = records[cards[-1]["uuid"]]
+        shown = "".join(str(getattr(p, "plain", "")) for p in audit_show(overridden, 100))
+        assert "seen in clinic" in shown  # `cdss audit show` renders feedback, it does not crash
+        assert "seen in clinic" in json.dumps(json.loads(audit_json(overridden))["request"])
         assert not replay(store, accepted.id).identical  # feedback has nothing to replay
         hook = next(r for r in store.latest(50) if r.method == "HTTP POST /cds-services/foot-drop")
         assert replay(store, hook.id).identical  # the hook's evaluation replays byte for byte

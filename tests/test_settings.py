@@ -53,6 +53,8 @@ def test_each_bad_variable_is_refused_with_its_name(variable: str, value: str, w
         ({"grace_seconds": -1.0}, "--grace=-1.0: too small"),
         ({"threads": 65}, "--threads=65: too large"),
         ({"metrics_port": 99999}, "--metrics-port=99999: too large"),
+        ({"port": 50123, "http_port": 50123}, "--port and --http-port are both 50123"),
+        ({"http_port": 9100, "metrics_port": 9100}, "--http-port and --metrics-port are both 9100"),
     ],
 )
 def test_each_bad_flag_is_refused_with_its_name(flags: dict[str, object], message: str) -> None:
@@ -113,3 +115,8 @@ def test_version_and_consistent_flag_names(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["audit", "--help"])
     assert "--audit-db" in capsys.readouterr().out
+
+
+def test_distinct_ports_allow_any_free_port_twice() -> None:
+    config = load({"port": 0, "http_port": 0}, env={})  # 0 = any free port, each its own
+    assert (config.port, config.http_port) == (0, 0)

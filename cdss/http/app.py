@@ -193,8 +193,18 @@ async def evaluate(
         ms,
         f"HTTP {method}",
     )
-    await front.record(entry)  # AuditError: no answer without its record (503)
     case_id = _SAFE_ID.sub("?", request.case.case_id[:64])
+    try:
+        await front.record(entry)  # no answer without its record (503)
+    except AuditError as exc:
+        cause = type(exc.__cause__).__name__ if exc.__cause__ else type(exc).__name__
+        log.error(  # the database's message may quote the row: not logged, not sent
+            "audit failed case_id=%s case_sha256=%s error=%s: answer withheld",
+            case_id,
+            digest,
+            cause,
+        )
+        raise AuditError("the audit store cannot record this call; retry") from None
     log.info(
         "%s %s case_id=%s case_sha256=%s caller=%s ms=%.2f",
         method,
