@@ -58,6 +58,7 @@ from cdss.http.feedback import feedback_entries
 from cdss.http.http_errors import error_body, http_status
 from cdss.http.orders import order_cards
 from cdss.http.questionnaire import build_questionnaire
+from cdss.metrics import LATENCY, REQUESTS, observe_answer
 from cdss.rulebase.catalogue import markdown
 
 log = logging.getLogger("cdss.access")
@@ -182,6 +183,10 @@ async def evaluate(
     raw = request.case.SerializeToString(deterministic=True)
     digest = hashlib.sha256(raw).hexdigest()[:16]
     status = "OK" if error is None else http_status(error)[1]
+    REQUESTS.labels(f"HTTP {method}", status).inc()  # the same metrics as the gRPC door
+    LATENCY.labels(f"HTTP {method}").observe(ms / 1000)
+    if response is not None:
+        observe_answer(response)
     entry = Entry(
         front.evaluator.compiled.rulebase,
         caller,
