@@ -695,3 +695,18 @@ def test_only_the_latest_assessment_is_read(base: str, client: httpx.Client) -> 
     assert "QuestionnaireResponse/old (2026-10-01): an older assessment" in unused["detail"]
     differential = next(c for c in cards if c["source"]["topic"]["code"] == "differential")
     assert differential["summary"].startswith("Differential: peroneal neuropathy")
+
+
+def test_hook_calls_are_counted_in_the_metrics(base: str, client: httpx.Client) -> None:
+    """CDS Hooks traffic is in the same metrics as gRPC: calls, latency, alerts, rules."""
+    from cdss.metrics import LATENCY, REQUESTS, RULE_FIRINGS
+
+    method = "HTTP POST /cds-services/foot-drop"
+    calls = REQUESTS.labels(method, "OK")
+    before = calls._value.get()
+    rule = RULE_FIRINGS.labels("R27")  # peroneal pattern: behind the example's leading cause
+    fired = rule._value.get()
+    cards_of(client.post(f"{base}/cds-services/foot-drop", json=hook_body(PERONEAL)))
+    assert calls._value.get() == before + 1
+    assert rule._value.get() == fired + 1
+    assert LATENCY.labels(method)._sum.get() > 0
