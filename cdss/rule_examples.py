@@ -236,3 +236,23 @@ def never_fired(compiled: CompiledRuleBase, runs: Mapping[str, CaseRun]) -> list
     """The active rules that fire on no case of the library (holdout included)."""
     fired = {compiled.by_name[name].rule.id for r in runs.values() for name, _ in r.fired}
     return [r for r in compiled.rulebase.rules if r.status == "active" and r.id not in fired]
+
+
+def proposals(compiled: CompiledRuleBase, runs: Mapping[str, CaseRun]) -> dict[str, Choice]:
+    """What `write` would list for every active rule."""
+    rules = [r for r in compiled.rulebase.rules if r.status == "active"]
+    return {r.id: choose(r, compiled, runs) for r in rules}
+
+
+def lists_by_file(
+    rules: Iterable[Rule], chosen: Mapping[str, Choice]
+) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
+    """Per rule file, the lists to write into each chosen rule (the input of ``apply``)."""
+    out: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    for r in rules:
+        if r.id in chosen:
+            out.setdefault(r.file, {})[r.id] = {
+                "examples": chosen[r.id].examples,
+                "counter_examples": chosen[r.id].counter_examples,
+            }
+    return out

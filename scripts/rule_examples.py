@@ -33,23 +33,10 @@ from cdss.rulebase.loader import load_rulebase_texts
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def proposals(compiled: CompiledRuleBase, runs: dict[str, rx.CaseRun]) -> dict[str, rx.Choice]:
-    rules = [r for r in compiled.rulebase.rules if r.status == "active"]
-    return {r.id: rx.choose(r, compiled, runs) for r in rules}
-
-
 def write(rules_dir: Path, compiled: CompiledRuleBase, chosen: dict[str, rx.Choice]) -> int:
     rb = compiled.rulebase
     texts = dict(rb.texts)
-    for file in dict.fromkeys(r.file for r in rb.rules if r.id in chosen):
-        lists = {
-            r.id: {
-                "examples": chosen[r.id].examples,
-                "counter_examples": chosen[r.id].counter_examples,
-            }
-            for r in rb.rules
-            if r.file == file and r.id in chosen
-        }
+    for file, lists in rx.lists_by_file(rb.rules, chosen).items():
         texts[file] = apply(texts[file], lists)
     written = load_rulebase_texts(texts)  # the edit must read back as exactly these lists
     for r in written.rules:
@@ -66,7 +53,7 @@ def write(rules_dir: Path, compiled: CompiledRuleBase, chosen: dict[str, rx.Choi
 
 
 def report(compiled: CompiledRuleBase, runs: dict[str, rx.CaseRun]) -> int:
-    chosen = proposals(compiled, runs)
+    chosen = rx.proposals(compiled, runs)
     problems = rx.problems(compiled, runs)
     for rule in rx.never_fired(compiled, runs):
         problems.append(f"{rule.id} ({rule.file}:{rule.line}): fires on no case of the library")
@@ -100,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runs = rx.run_library(evaluator, args.root)
         if args.action == "write":
-            write(args.rules_dir, evaluator.compiled, proposals(evaluator.compiled, runs))
+            write(args.rules_dir, evaluator.compiled, rx.proposals(evaluator.compiled, runs))
             return 0
         return report(evaluator.compiled, runs)
     finally:

@@ -271,17 +271,9 @@ def test_the_edit_of_the_shipped_rule_files_reads_back_as_written(
 ) -> None:
     compiled = evaluator.compiled
     rb = compiled.rulebase
-    chosen = {r.id: rx.choose(r, compiled, runs) for r in rb.rules if r.status == "active"}
+    chosen = rx.proposals(compiled, runs)
     texts = dict(rb.texts)
-    for file in {r.file for r in rb.rules}:
-        lists = {
-            r.id: {
-                "examples": chosen[r.id].examples,
-                "counter_examples": chosen[r.id].counter_examples,
-            }
-            for r in rb.rules
-            if r.file == file and r.id in chosen
-        }
+    for file, lists in rx.lists_by_file(rb.rules, chosen).items():
         texts[file] = apply(texts[file], lists)
         again = apply(texts[file], lists)
         assert again == texts[file]
