@@ -9,7 +9,8 @@ support and for evidence against, and separately for bedside findings and result
 
 so results outrank the bedside: bedside evidence against never reduces what a result
 supports, and a result against (a normal MRI, an EMG that localises elsewhere) lowers
-everything. A rule that fires for both legs counts once (its larger weight). Certainties are
+everything. A base rate (basis "prior") counts with the bedside support. A rule that fires for
+both legs counts once (its larger weight). Certainties are
 rule-based weights, not probabilities. Ties (to two decimals) are broken by having any
 support at all, then by result support,
 then by the urgency of an alert naming the cause, then by the number of supporting rules,
@@ -67,8 +68,8 @@ def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore
     for (cause, direction, basis), weights in buckets.items():
         s = scores[cause]
         value = noisy_or(weights)
-        if direction > 0 and basis == "bedside":
-            s.support_bedside = value
+        if direction > 0 and basis != "result":
+            s.support_bedside = 1.0 - (1.0 - s.support_bedside) * (1.0 - value)
         elif direction > 0:
             s.support_result = value
         elif basis == "bedside":

@@ -71,6 +71,13 @@ class Reasoner:
         self._leg_specific = leg_specific(compiled)
         active = [r for r in compiled.rulebase.rules if r.status == "active"]
         self._missing_key_fact = explanation.needing_key_facts(active)
+        # rules whose only support is a base rate: they rank a cause but document nothing
+        self.base_rate_only = frozenset(
+            r.id
+            for r in active
+            if any(e.direction > 0 for e in r.evidence)
+            and all(e.basis == "prior" for e in r.evidence if e.direction > 0)
+        )
 
     def decide(
         self,
@@ -89,7 +96,12 @@ class Reasoner:
         full = detail >= Detail.FULL
         causes = self._causes(trace, scores, with_facts)
         net = self.compiled.rulebase.meta.safety_net
-        causes += safety_net.not_excluded(net, case, trace, firings, causes, with_facts=with_facts)
+        documented = any(
+            ref.rule_id not in self.base_rate_only for c in causes for ref in c.supporting
+        )
+        causes += safety_net.not_excluded(
+            net, case, trace, firings, causes, documented=documented, with_facts=with_facts
+        )
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {
             item: (g.best.reason, [f.rule.rule.id for f in g.firings])
@@ -113,7 +125,7 @@ class Reasoner:
             intended_use=rb.meta.intended_use,
             why_not=self._why_not(trace, scores, listed) if full else (),
             withheld=tuple(withheld),
-            under_documented=not any(c.supporting for c in causes),
+            under_documented=not documented,
         )
 
     def _causes(self, trace: EvidenceTrace, scores: Scores, with_facts: bool) -> list[RankedCause]:

@@ -1,5 +1,6 @@
 """Causes that must not be missed although no rule supports them: those an emergency or urgent
-alert names, and, when nothing supports any cause, the must-not-miss causes of the case's
+alert names, and, when nothing but a base rate supports any cause (the case is under-documented),
+the must-not-miss causes of the case's
 presentation (rulebase.yaml ``must_not_miss``). Each is listed as "not excluded" with the
 findings that would settle it."""
 
@@ -55,6 +56,7 @@ def not_excluded(
     firings: list[Firing],
     causes: list[RankedCause],
     *,
+    documented: bool,
     with_facts: bool = True,
 ) -> list[RankedCause]:
     """The causes to add after the ranked ones (see the module's docstring)."""
@@ -69,7 +71,7 @@ def not_excluded(
             kind = enum_words(c.kind.value, "ALERT_KIND_")
             for cause in c.concerns:
                 named.setdefault(cause, f"named by the {kind} alert, {f.rule.rule.id}")
-    if net and not any(c.supporting for c in causes):
+    if net and not documented:
         for presentation in presentations(case):
             for cause in net.must_not_miss.get(presentation, ()):
                 named.setdefault(cause, f"must not be missed in a {PRESENTED[presentation]}")

@@ -44,6 +44,13 @@ def test_a_result_against_lowers_everything() -> None:
     assert scores[PER].certainty == pytest.approx(0.3)
 
 
+def test_a_base_rate_counts_with_the_bedside_support() -> None:
+    scores = combine([ev("R27b", PER, 0.15, basis="prior"), ev("R28", PER, 0.3)])
+    assert scores[PER].certainty == pytest.approx(1 - 0.85 * 0.7)
+    lowered = combine([ev("R27b", PER, 0.15, basis="prior"), ev("R29", PER, 0.6, -1)])
+    assert lowered[PER].certainty == pytest.approx(0.15 * 0.4)
+
+
 def test_ranking_ties_go_to_result_support_then_alerts() -> None:
     scores = combine([ev("R1", PER, 0.5), ev("R2", L5, 0.5, basis="result"), ev("R3", STROKE, 0.5)])
     assert [s.cause for s in rank(scores, {})][:3] == [L5, PER, STROKE]

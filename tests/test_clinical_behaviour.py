@@ -270,3 +270,41 @@ def test_missing_information_is_reported(evaluator: Evaluator) -> None:
     d = decide(evaluator, data)
     assert any(text.startswith("Onset") and "not recorded" in text for text in d.not_assessed)
     assert any("A.plantar_response" in r.fields for r in d.requests)
+
+
+# ---- base rates (R27b): rank a cause, document nothing ----------------------------------
+
+
+def test_a_base_rate_ranks_the_commonest_cause_but_the_case_stays_under_documented(
+    evaluator: Evaluator,
+) -> None:
+    """Four months of weak dorsiflexion and nothing else: the peroneal nerve leads as a base
+    rate, the answer still says the case is under-documented and lists what must not be
+    missed; a recorded localising pattern (weak eversion, normal inversion) replaces it."""
+
+    def case(left: dict[str, Any]) -> dict[str, Any]:
+        presentation = {"side": "SIDE_LEFT", "days_since_onset": 120}
+        return {"case_id": "unit", "presentation": presentation, "exam": {"left": left}}
+
+    d = decide(evaluator, case({"ankle_dorsiflexion": 4}))
+    assert top(d) == C.CAUSE_PERONEAL_NEUROPATHY
+    assert [r.rule_id for r in d.causes[0].supporting] == ["R27b"]
+    assert d.under_documented
+    net = {c.category for c in d.causes if c.likelihood == Likelihood.LIKELIHOOD_MUST_NOT_MISS}
+    assert {C.CAUSE_STROKE, C.CAUSE_SPINAL_CORD_LESION, C.CAUSE_CAUDA_EQUINA_SYNDROME} <= net
+    d = decide(
+        evaluator, case({"ankle_dorsiflexion": 4, "ankle_eversion": 3, "ankle_inversion": 5})
+    )
+    assert not d.under_documented
+    assert top(d) == C.CAUSE_PERONEAL_NEUROPATHY
+    assert "R27b" not in {r.rule_id for c in d.causes for r in c.supporting}
+
+
+def test_a_base_rate_gives_way_to_a_red_flag(evaluator: Evaluator) -> None:
+    """An abrupt foot drop two hours old: the stroke window, so no peroneal base rate."""
+    d = decide(
+        evaluator,
+        {"presentation": {"side": "SIDE_LEFT", "onset": "ONSET_SUDDEN", "hours_since_onset": 2}},
+    )
+    assert "R27b" not in {r.rule_id for c in d.causes for r in c.supporting}
+    assert top(d) == C.CAUSE_STROKE

@@ -152,6 +152,14 @@ def test_result_basis_needs_a_result_condition(tmp_path: Path) -> None:
     assert "basis 'result' needs a condition on a results.* fact" in found[0]
 
 
+def test_a_base_rate_only_supports_and_never_outweighs_a_finding(tmp_path: Path) -> None:
+    heavy = problems(tmp_path, GOOD_RULE.replace("weight: 0.5}", "weight: 0.5, basis: prior}"))
+    assert "a base rate (basis prior) supports, with weight 0.2 or less" in heavy[0]
+    light = GOOD_RULE.replace("weight: 0.5}", "weight: 0.15, basis: prior}")
+    against = problems(tmp_path, light.replace("{support:", "{against:"))
+    assert "a base rate (basis prior) supports" in against[0]
+
+
 def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     found = problems(tmp_path, GOOD_RULE + "  - id: [unclosed\n")
     assert found[0].startswith("10-test.yaml:") and "not valid YAML" in found[0]

@@ -89,7 +89,7 @@ def conclusion_words(c: Conclusion) -> str:
         return f"finding **{c.name}**"
     if isinstance(c, Evidence):
         sign = "+" if c.direction > 0 else "−"
-        basis = " (result)" if c.basis == "result" else ""
+        basis = {"result": " (result)", "prior": " (base rate)"}.get(c.basis, "")
         verb = "supports" if c.direction > 0 else "lowers"
         return f"{verb} **{display(c.cause.value)}** {sign}{c.weight:.2f}{basis}"
     if isinstance(c, AlertConclusion):

@@ -23,6 +23,9 @@ REQUESTABLE_SECTIONS = ("medications",)  # whole lists a request may name
 Parser = Callable[[Context, str, dict[str, Any]], Conclusion | None]
 
 
+PRIOR_MAX_WEIGHT = 0.2  # a base rate never outweighs a recorded finding
+
+
 class ConclusionParser:
     def __init__(self, state: ParserState) -> None:
         self.state = state
@@ -58,8 +61,13 @@ class ConclusionParser:
             ctx.problem(f"weight must be a number in (0, 1], not {weight!r}")
             return None
         basis = node.get("basis", "bedside")
-        if basis not in ("bedside", "result"):
-            ctx.problem(f"basis must be bedside or result, not {basis!r}")
+        if basis not in ("bedside", "result", "prior"):
+            ctx.problem(f"basis must be bedside, result or prior, not {basis!r}")
+            return None
+        if basis == "prior" and (kind != "support" or weight > PRIOR_MAX_WEIGHT):
+            ctx.problem(
+                f"a base rate (basis prior) supports, with weight {PRIOR_MAX_WEIGHT} or less"
+            )
             return None
         if cause is None:
             return None

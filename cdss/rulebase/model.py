@@ -8,7 +8,9 @@ from typing import Literal
 from cdss.rulebase.conditions import Condition
 from cdss.vocabulary import AlertKind, CauseCategory, TestKind, TreatmentKind, Urgency
 
-Basis = Literal["bedside", "result"]
+# "prior": a base rate (how common a cause is when nothing recorded points elsewhere); it ranks
+# like bedside support but never makes a case documented (Decision.under_documented).
+Basis = Literal["bedside", "result", "prior"]
 
 
 @dataclass(frozen=True, slots=True)
