@@ -115,7 +115,7 @@ ENUM_LABELS: dict[str, str] = {
     "CAUSE_POLYNEUROPATHY": "polyneuropathy",
     "CAUSE_MUSCLE_OR_TENDON_INJURY": "muscle or tendon injury",
     "CAUSE_HEREDITARY_NEUROPATHY": "hereditary neuropathy",
-    "CAUSE_MUSCULAR_DYSTROPHY": "muscular dystrophy",
+    "CAUSE_MUSCULAR_DYSTROPHY": "muscular dystrophy or other myopathy",
     "CAUSE_COMPARTMENT_SYNDROME": "compartment syndrome",
     "CAUSE_MOTOR_NEURON_DISEASE": "motor neuron disease",
     "CAUSE_MULTIPLE_SCLEROSIS": "multiple sclerosis",

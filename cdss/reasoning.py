@@ -41,7 +41,14 @@ from cdss.rulebase.model import (
 )
 from cdss.rulebase.refs import fact_ref
 from cdss.scoring import Scores, Scoring
-from cdss.vocabulary import CAUSE_GROUP, URGENCY_ORDER, CauseCategory, TestKind, Urgency
+from cdss.vocabulary import (
+    CAUSE_GROUP,
+    URGENCY_ORDER,
+    CauseCategory,
+    Likelihood,
+    TestKind,
+    Urgency,
+)
 
 TOP = 3  # causes "at the top" of the differential; the others get a why-not
 Blocked = dict[Any, tuple[str, list[str]]]  # withheld item -> (reason, rule ids)
@@ -99,8 +106,10 @@ class Reasoner:
         documented = any(
             ref.rule_id not in self.base_rate_only for c in causes for ref in c.supporting
         )
+        # the presentation's must-not-miss causes stay listed until one cause is likely
+        settled = any(c.likelihood == Likelihood.LIKELIHOOD_LIKELY for c in causes)
         causes += safety_net.not_excluded(
-            net, case, trace, firings, causes, documented=documented, with_facts=with_facts
+            net, case, trace, firings, causes, settled=settled, with_facts=with_facts
         )
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {

@@ -88,7 +88,10 @@ def headline(resp: Response) -> str:
         kinds = _alert_names(a.kind for a in same)
         return f"{urgency_word(top.urgency)}: {kinds} - {ACT[top.urgency]}"
     if resp.under_documented:
-        return "UNDER-DOCUMENTED CASE: no cause has rule support - examine and record more."
+        return (
+            "UNDER-DOCUMENTED CASE: no recorded finding supports a cause (base rates at most) "
+            "- examine and record more."
+        )
     routine = f" ({len(resp.alerts)} routine alert{'s' if len(resp.alerts) > 1 else ''})"
     flags = "No emergency or urgent red flags" + (routine if resp.alerts else "")
     if resp.causes:
@@ -309,8 +312,8 @@ def report(
     if resp.under_documented and resp.alerts:
         parts.append(
             Text(
-                "UNDER-DOCUMENTED CASE: no cause has rule support on the recorded facts; the "
-                "differential lists what must not be missed - examine and record more.",
+                "UNDER-DOCUMENTED CASE: no recorded finding supports a cause (base rates at "
+                "most); the differential lists what must not be missed - examine and record more.",
                 style="bold",
             )
         )

@@ -1,8 +1,8 @@
 """Causes that must not be missed although no rule supports them: those an emergency or urgent
-alert names, and, when nothing but a base rate supports any cause (the case is under-documented),
-the must-not-miss causes of the case's
-presentation (rulebase.yaml ``must_not_miss``). Each is listed as "not excluded" with the
-findings that would settle it."""
+alert names, and, while no cause is likely (nothing supports one, only a base rate does, or the
+support is circumstantial - a drug, a diagnosis on the list, the tempo), the must-not-miss
+causes of the case's presentation (rulebase.yaml ``must_not_miss``). Each is listed as "not
+excluded" with the findings that would settle it."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def not_excluded(
     firings: list[Firing],
     causes: list[RankedCause],
     *,
-    documented: bool,
+    settled: bool,
     with_facts: bool = True,
 ) -> list[RankedCause]:
     """The causes to add after the ranked ones (see the module's docstring)."""
@@ -71,7 +71,7 @@ def not_excluded(
             kind = enum_words(c.kind.value, "ALERT_KIND_")
             for cause in c.concerns:
                 named.setdefault(cause, f"named by the {kind} alert, {f.rule.rule.id}")
-    if net and not documented:
+    if net and not settled:
         for presentation in presentations(case):
             for cause in net.must_not_miss.get(presentation, ()):
                 named.setdefault(cause, f"must not be missed in a {PRESENTED[presentation]}")

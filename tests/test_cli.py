@@ -134,7 +134,7 @@ def test_an_under_documented_case_says_so_first_and_lists_what_must_not_be_misse
     assert main(["evaluate", str(case)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("EMERGENCY: possible acute stroke - act now")
-    assert lines[1].startswith("UNDER-DOCUMENTED CASE: no cause has rule support")
+    assert lines[1].startswith("UNDER-DOCUMENTED CASE: no recorded finding supports a cause")
     out = "\n".join(lines)
     assert re.search(r"│ 1 │ Stroke +│ not excluded", out)
     assert "Would settle it:" in out

@@ -308,3 +308,21 @@ def test_a_base_rate_gives_way_to_a_red_flag(evaluator: Evaluator) -> None:
     )
     assert "R27b" not in {r.rule_id for c in d.causes for r in c.supporting}
     assert top(d) == C.CAUSE_STROKE
+
+
+def test_what_must_not_be_missed_stays_listed_until_a_cause_is_likely(
+    evaluator: Evaluator,
+) -> None:
+    """A drug on the list supports drug toxicity a little, but nothing examined makes any cause
+    likely: the presentation's must-not-miss causes stay in the differential."""
+    d = decide(
+        evaluator,
+        {
+            "case_id": "unit",
+            "presentation": {"side": "SIDE_LEFT", "onset": "ONSET_SUBACUTE"},
+            "medications": [{"name": "amiodarone"}],
+        },
+    )
+    assert not any(c.likelihood == Likelihood.LIKELIHOOD_LIKELY for c in d.causes)
+    net = {c.category for c in d.causes if c.likelihood == Likelihood.LIKELIHOOD_MUST_NOT_MISS}
+    assert {C.CAUSE_SPINAL_CORD_LESION, C.CAUSE_POLYNEUROPATHY} <= net
