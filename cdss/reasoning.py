@@ -111,6 +111,7 @@ class Reasoner:
         causes += safety_net.not_excluded(
             net, case, trace, firings, causes, settled=settled, with_facts=with_facts
         )
+        causes = safety_net.base_rates_after_emergencies(causes, firings, self.base_rate_only)
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {
             item: (g.best.reason, [f.rule.rule.id for f in g.firings])

@@ -6,6 +6,8 @@ excluded" with the findings that would settle it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from cdss import facts
 from cdss.decision import RankedCause
 from cdss.engine import Firing
@@ -98,3 +100,28 @@ def not_excluded(
             )
         )
     return out
+
+
+def base_rates_after_emergencies(
+    causes: list[RankedCause], firings: list[Firing], base_rate_only: frozenset[str]
+) -> list[RankedCause]:
+    """A cause that only a base rate supports never ranks above a cause an EMERGENCY alert
+    names: it moves to just after the last of them (the other order, and every rank number
+    after the move, follow)."""
+    emergency = {
+        cause
+        for c, _ in conclusions(firings, AlertConclusion)
+        if c.urgency == Urgency.URGENCY_EMERGENCY
+        for cause in c.concerns
+    }
+
+    def base_rate(c: RankedCause) -> bool:
+        return bool(c.supporting) and all(r.rule_id in base_rate_only for r in c.supporting)
+
+    moved = [c for c in causes if base_rate(c)]
+    rest = [c for c in causes if not base_rate(c)]
+    named = [i for i, c in enumerate(rest) if c.category in emergency]
+    if not moved or not named or causes.index(moved[-1]) > causes.index(rest[named[-1]]):
+        return causes
+    ordered = rest[: named[-1] + 1] + moved + rest[named[-1] + 1 :]
+    return [dataclasses.replace(c, rank=i) for i, c in enumerate(ordered, start=1)]

@@ -300,14 +300,19 @@ def test_a_base_rate_ranks_the_commonest_cause_but_the_case_stays_under_document
     assert "R27b" not in {r.rule_id for c in d.causes for r in c.supporting}
 
 
-def test_a_base_rate_gives_way_to_a_red_flag(evaluator: Evaluator) -> None:
-    """An abrupt foot drop two hours old: the stroke window, so no peroneal base rate."""
+def test_a_base_rate_never_ranks_above_what_an_emergency_alert_names(
+    evaluator: Evaluator,
+) -> None:
+    """An abrupt foot drop two hours old: the stroke window. The peroneal base rate is shown,
+    but after stroke and the other brain lesion, which the EMERGENCY stroke alert names."""
     d = decide(
         evaluator,
         {"presentation": {"side": "SIDE_LEFT", "onset": "ONSET_SUDDEN", "hours_since_onset": 2}},
     )
-    assert "R27b" not in {r.rule_id for c in d.causes for r in c.supporting}
-    assert top(d) == C.CAUSE_STROKE
+    order = [c.category for c in d.causes]
+    assert order[:3] == [C.CAUSE_STROKE, C.CAUSE_OTHER_BRAIN_LESION, C.CAUSE_PERONEAL_NEUROPATHY]
+    assert [c.rank for c in d.causes] == list(range(1, len(d.causes) + 1))
+    assert d.under_documented
 
 
 def test_what_must_not_be_missed_stays_listed_until_a_cause_is_likely(

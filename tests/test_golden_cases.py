@@ -42,11 +42,12 @@ EXAMPLES = load_cases(EXAMPLES_DIR)
 LIBRARY = CASES + REVIEW + SAFETY + EXAMPLES
 # Accuracy floors on the whole review set, measured on rule base 1.2.0: the first 125 cases
 # top-1 108, top-3 117 (1.1.0: 95 and 107); with the 20 fresh blind cases review_501-520
-# (written after 1.2.0, a second holdout) 123 and 132 of 145. Rule base 1.3.0 on 169 cases (24
-# more written blind, review_601-624, 6 of them a third holdout): 151 and 159. Raise them as the
-# rule base improves; never lower them (a set that grows is measured again, as here).
-REVIEW_TOP1_FLOOR = 0.88
-REVIEW_TOP3_FLOOR = 0.93
+# (written after 1.2.0, a second holdout) 123 and 132 of 145. Rule base 1.3.0 on 193 cases (48
+# more written blind, review_601-648, 12 of them a third and fourth holdout): 175 and 189 - the
+# issue-11 targets (90 % and 97 %). Raise them as the rule base improves; never lower them (a
+# set that grows is measured again, as here).
+REVIEW_TOP1_FLOOR = 0.90
+REVIEW_TOP3_FLOOR = 0.97
 KNOWN_DIFFERENCES = {
     "review_14_hnpp_recurrent_foot_drop": (
         "an acute one-sided foot drop with no time since onset and no local cause recorded gets "
