@@ -145,7 +145,7 @@ class NextQuestions:
                 changed = with_field(changed, base.legs, section, name, value)
             return self._certainties_of_case(base, changed)
         return self.whatif.certainties(
-            (base.props[i], base.fired[i], edit) for i, edit in enumerate(edits)
+            base.certainties, ((base.props[i], base.fired[i], edit) for i, edit in enumerate(edits))
         )
 
     def _certainties_of_case(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
@@ -155,8 +155,11 @@ class NextQuestions:
             firings, _ = self.engine.run(units, None)
             return self.scoring.score(firings).certainties
         return self.whatif.certainties(
-            (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
-            for i, u in enumerate(units)
+            base.certainties,
+            (
+                (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
+                for i, u in enumerate(units)
+            ),
         )
 
     def rank(
