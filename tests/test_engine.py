@@ -235,3 +235,24 @@ def test_incremental_what_if_equals_a_full_evaluation(
             incremental[cause],
             score.certainty,
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(
+        st.booleans(),
+        st.integers(-(10**9), 10**9),
+        st.floats(-1e7, 1e7, allow_nan=False).map(lambda x: round(x, 4) + 0.0),
+        st.text(max_size=12),
+    )
+)
+def test_an_encoded_property_reads_back_as_its_value(value: Any) -> None:
+    """The engine joins each stratum's fact from properties encoded once (cdss.engine.encoded):
+    each piece must be the JSON of its value, type included (True is not 1)."""
+    import json
+
+    from cdss.engine import encoded
+
+    piece = encoded("p_x", value)
+    back = json.loads("{" + piece.removesuffix(",") + "}")["p_x"]
+    assert back == value and type(back) is type(value)
