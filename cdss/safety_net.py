@@ -9,7 +9,6 @@ from cdss import facts
 from cdss.decision import RankedCause
 from cdss.engine import Firing
 from cdss.evidence import EvidenceTrace
-from cdss.merging import conclusions
 from cdss.names import cause_label, enum_words
 from cdss.rulebase.model import AlertConclusion, SafetyNet
 from cdss.vocabulary import (
@@ -52,7 +51,7 @@ def not_excluded(
     net: SafetyNet | None,
     case: facts.Case,
     trace: EvidenceTrace,
-    firings: list[Firing],
+    alerts: list[tuple[AlertConclusion, Firing]],
     causes: list[RankedCause],
     *,
     with_facts: bool = True,
@@ -61,7 +60,7 @@ def not_excluded(
     settle = net.settle if net else {}
     listed = {c.category for c in causes}
     named: dict[CauseCategory, str] = {}
-    alerts = [(c, f) for c, f in conclusions(firings, AlertConclusion)]
+    alerts = list(alerts)  # the answer's alerts, in firing order (not reordered in place)
     # the most urgent alert's causes first; among equally urgent alerts, the order they fired
     alerts.sort(key=lambda cf: URGENCY_ORDER[cf[0].urgency])
     for c, f in alerts:

@@ -10,6 +10,7 @@ never the spelling of its name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,8 +71,10 @@ class Ref:
         return Ref(self.kind, f"{leg.value}.{self.field}", leg.value, self.field, leg)
 
 
+@functools.cache
 def fact_ref(name: str) -> Ref:
-    """A case fact by its catalogue name (section.field, or medications.<drug>.<what>)."""
+    """A case fact by its catalogue name (section.field, or medications.<drug>.<what>).
+    Cached: a Ref is immutable, and the answer asks for the same few names in every call."""
     section, _, rest = name.partition(".")
     if section == "medications":
         drug, _, what = rest.rpartition(".")
