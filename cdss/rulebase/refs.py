@@ -103,11 +103,14 @@ def close_call_ref(a: CauseCategory, b: CauseCategory) -> Ref:
     return Ref(RefKind.CLOSE_CALL, f"cause close call {a.value} vs {b.value}", causes=(a, b))
 
 
+@functools.cache
 def cause_property(cause: CauseCategory, what: str) -> str:
-    """The property holding a cause's certainty (what="certainty") or rank."""
+    """The property holding a cause's certainty (what="certainty") or rank (cached: asked for
+    every cause in every evaluation)."""
     return f"{'c' if what == 'certainty' else 'rank'}_{cause.value}"
 
 
+@functools.cache
 def close_call_property(a: CauseCategory, b: CauseCategory) -> str:
     """The property set between strata when a and b lead the differential, unresolved."""
     first, second = sorted((a, b), key=list(CauseCategory).index)
