@@ -93,7 +93,10 @@ class WhatIf:
     ) -> dict[CauseCategory, float]:
         """Certainty per cause when each unit (final props, fired names, changes) is changed,
         given the certainties of the unchanged case (baseline)."""
-        now = [(self.fired(dict(props), fired, changes), fired) for props, fired, changes in units]
+        now = [
+            (self.fired(dict(props), fired, changes) if changes else fired, fired)
+            for props, fired, changes in units
+        ]  # a unit the change does not reach (the other leg's unit, often) keeps its firings
         touched: set[CauseCategory] = set()
         for after, before in now:
             for name in after ^ before:
