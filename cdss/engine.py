@@ -83,7 +83,8 @@ def _unit(message: str) -> int:
 
 
 def encoded(prop: str, value: Any) -> str:
-    """One property of a flat fact as JSON (``"name":value``), as json.dumps writes it.
+    """One property of a flat fact as JSON, comma included (``"name":value,``), the value as
+    json.dumps writes it.
 
     A unit's properties are encoded once per evaluation and each stratum's fact is joined
     from the pieces it reads, instead of projecting and dumping the whole fact again for
