@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from cdss.rulebase.model import WeightedEvidence
 from cdss.vocabulary import URGENCY_ORDER, CauseCategory, Urgency
 
-CAUSE_ORDER = {c: i for i, c in enumerate(CauseCategory)}
+CAUSES = tuple(CauseCategory)  # iterating an Enum class is slow; every combine lists them all
+CAUSE_ORDER = {c: i for i, c in enumerate(CAUSES)}
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore
         e = item.evidence
         key = (item.rule_id, e.cause, e.direction, e.basis)
         strongest[key] = max(strongest.get(key, 0.0), e.weight)
-    scores = {c: CauseScore(c) for c in CauseCategory}
+    scores = {c: CauseScore(c) for c in CAUSES}
     buckets: dict[tuple[CauseCategory, int, str], list[float]] = {}
     for (rule_id, cause, direction, basis), weight in strongest.items():
         buckets.setdefault((cause, direction, basis), []).append(weight)

@@ -89,15 +89,22 @@ def _read(cls: type, msg: Message, path: str, out: list[FieldViolation]) -> Any:
     for field, value in msg.ListFields():
         name = field.name
         step = plan[name]
-        here = f"{path}.{name}" if path else name
-        if step.kind == "scalar":
+        kind = step.kind
+        if kind == "scalar":
             kwargs[name] = value
-        elif step.kind == "enum":
-            kwargs[name] = _enum(step, value, here, out)
-        elif step.kind == "enums":
+            continue
+        if kind == "enum":
+            assert step.members is not None
+            member = step.members.get(value)
+            if member is None:  # a violation: only then is the field's path spelled out
+                member = _enum(step, value, f"{path}.{name}" if path else name, out)
+            kwargs[name] = member
+            continue
+        here = f"{path}.{name}" if path else name
+        if kind == "enums":
             members = (_enum(step, n, f"{here}[{i}]", out) for i, n in enumerate(value))
             kwargs[name] = frozenset(m for m in members if m is not None)
-        elif step.kind == "message":
+        elif kind == "message":
             assert step.sub is not None
             kwargs[name] = _read(step.sub, value, here, out)
         else:

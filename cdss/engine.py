@@ -24,6 +24,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import durable_rules_engine as dre
@@ -81,6 +82,27 @@ def _unit(message: str) -> int:
     return int(message[start:end])
 
 
+def encoded(prop: str, value: Any) -> str:
+    """One property of a flat fact as JSON, comma included (``"name":value,``), the value as
+    json.dumps writes it.
+
+    A unit's properties are encoded once per evaluation and each stratum's fact is joined
+    from the pieces it reads, instead of projecting and dumping the whole fact again for
+    every stratum. Property names are identifiers; values are booleans, ints, finite floats
+    (validated) or enum strings."""
+    if value is True:
+        text = "true"
+    elif value is False:
+        text = "false"
+    elif isinstance(value, str):
+        text = encode_basestring_ascii(value)
+    elif isinstance(value, int | float):
+        text = repr(value)
+    else:
+        text = json.dumps(value)
+    return f'"{prop}":{text},'
+
+
 class Engine:
     """Owns the durable-rules rulesets of one compiled rule base."""
 
@@ -120,6 +142,7 @@ class Engine:
         there: every evidence for and against the causes has fired (what-if evaluations).
         """
         props = [dict(u.props) for u in units]
+        pieces = [{k: encoded(k, v) for k, v in p.items()} for p in props]
         firings: list[Firing] = []
         causes_added = False
         with self._lock:
@@ -130,40 +153,45 @@ class Engine:
                     if cause_props is None:
                         break
                     extra = cause_props(firings)
-                    for p in props:
+                    extra_pieces = {k: encoded(k, v) for k, v in extra.items()}
+                    for p, e in zip(props, pieces, strict=True):
                         p.update(extra)
+                        e.update(extra_pieces)
                     causes_added = True
                 by_name = self.compiled.by_name
                 fired = [
                     Firing(stratum.index, by_name[name], unit)
-                    for name, unit in self._fire(handle, stratum, props)
+                    for name, unit in self._fire(handle, stratum, pieces)
                 ]
                 fired.sort(key=lambda f: (f.rule.index, f.rule.mirrored, f.unit))
                 for f in fired:
                     for prop in f.rule.finding_props:
                         props[f.unit][prop] = True
+                        pieces[f.unit][prop] = f'"{prop}":true,'
                 firings.extend(fired)
         return firings, props
 
     def _fire(
-        self, handle: int, stratum: Stratum, units: list[dict[str, Any]]
+        self, handle: int, stratum: Stratum, units: list[dict[str, str]]
     ) -> list[tuple[str, int]]:
-        """One session of one stratum: every unit's fact asserted, the (rule, unit) pairs that
-        fired read off the action queue."""
+        """One session of one stratum: every unit's fact (its encoded properties that the
+        stratum reads, see `encoded`) asserted, the (rule, unit) pairs that fired read off the
+        action queue."""
         sid = str(next(self._sessions))
-        facts = []
-        for props in units:
-            fact = {k: v for k, v in props.items() if k in stratum.props}
-            fact["sid"] = sid
-            facts.append(fact)
+        read = stratum.props
+        tail = f'"sid":"{sid}"}}'
+        facts = [
+            "{" + "".join([piece for k, piece in pieces.items() if k in read]) + tail
+            for pieces in units
+        ]
         fired: list[tuple[str, int]] = []
         sinks = 0
         self.live_sessions += 1
         try:
             if len(facts) == 1:
-                code, state = dre.assert_fact(handle, json.dumps(facts[0]))
+                code, state = dre.assert_fact(handle, facts[0])
             else:
-                code, state = dre.assert_facts(handle, json.dumps(facts))
+                code, state = dre.assert_facts(handle, "[" + ",".join(facts) + "]")
             if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
                 raise EngineFailure(f"durable-rules refused a fact (code {code})")
             result = dre.start_action_for_state(handle, state)

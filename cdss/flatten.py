@@ -84,7 +84,9 @@ def _put_value(out: Props, prop: str, is_set: bool, value: Any) -> None:
 
 def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
     for name, prop, is_set in accessors:
-        _put_value(out, prop, is_set, getattr(obj, name))
+        value = getattr(obj, name)
+        if value is not None:  # most fields are unrecorded: skip the call for them
+            _put_value(out, prop, is_set, value)
 
 
 def field_change(prefix: str, name: str, old: Any, new: Any) -> Props:

@@ -3,7 +3,7 @@ many rules raised it: the conclusions of one type grouped by what they name, in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,11 +29,19 @@ class Merged(Generic[C]):
         return [c for c, _ in self.items]
 
 
-def conclusions(firings: Iterable[Firing], kind: type[C]) -> Iterator[tuple[C, Firing]]:
-    """Every conclusion of type `kind`, with the firing that concluded it, in firing order."""
-    for f in firings:
-        for c in f.rule.of_kind(kind):
-            yield c, f
+class ByKind:
+    """The conclusions of an evaluation's firings by type, each with the firing that concluded
+    it, in firing order: one pass over the firings for every kind the answer lists."""
+
+    def __init__(self, firings: Iterable[Firing]) -> None:
+        self._items: dict[type, list[tuple[Any, Firing]]] = {}
+        for f in firings:
+            for c in f.rule.rule.then:
+                self._items.setdefault(type(c), []).append((c, f))
+
+    def of(self, kind: type[C]) -> list[tuple[C, Firing]]:
+        """Every conclusion of type `kind` (exactly: conclusion types have no subclasses)."""
+        return self._items.get(kind, [])
 
 
 def group(
@@ -54,13 +62,3 @@ def group(
         if rank is not None and rank(c) < rank(merged.best):
             merged.best = c
     return out
-
-
-def merge(
-    firings: Iterable[Firing],
-    kind: type[C],
-    key: Callable[[C], K],
-    rank: Callable[[C], Any] | None = None,
-) -> dict[K, Merged[C]]:
-    """Every conclusion of type `kind` grouped by `key` (see group)."""
-    return group(conclusions(firings, kind), key, rank)

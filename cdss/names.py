@@ -151,9 +151,11 @@ def legs_label(legs: list[Leg]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.cache
 def trace_name(ref: Ref, leg: Leg | None) -> str:
     """The name of a tested fact in the answer: the case path of a leg fact on this leg
-    (exam.left.hip_abduction), a finding with its leg, otherwise the rule file's name."""
+    (exam.left.hip_abduction), a finding with its leg, otherwise the rule file's name.
+    Cached: a rule base names a fixed set of facts, each asked for in every answer."""
     if ref.leg is None or leg is None:
         return f"finding {ref.name}" if ref.leg is LegRef.AFFECTED and ref.is_finding else ref.name
     side = leg if ref.leg is LegRef.AFFECTED else OTHER_LEG[leg]
@@ -175,6 +177,7 @@ def fact_label(ref: Ref) -> str:
     return f"{SECTIONS.get(ref.section, ref.section)}: {FIELD_LABELS.get(key, ref.name)}"
 
 
+@functools.cache
 def case_path(ref: Ref, leg: Leg | None) -> str:
     """A fact as its case-format path (``A.x`` on the left leg is ``exam.left.x``, on no known
     leg ``exam.affected_leg.x``; ``general.x`` is ``exam.general.x``)."""

@@ -18,6 +18,7 @@ buried under a more informative routine one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,26 +43,28 @@ _PROBED_SECTIONS = {
 }
 
 
-def probe_values(section: str, name: str) -> list[Any]:
+@functools.cache
+def probe_values(section: str, name: str) -> tuple[Any, ...]:
     """Representative values of one case field (empty when it is not a bedside question):
     weak and normal for an MRC grade, yes and no, and for an enum the values its declaration
-    marks as probes (each alone, for a set such as the regions of sensory loss)."""
+    marks as probes (each alone, for a set such as the regions of sensory loss). Read from the
+    contract's declarations once per field (cached: they do not change while running)."""
     message = _PROBED_SECTIONS.get(section)
     if message is None:
-        return []
+        return ()
     declared = {f.name: f for f in case_fields.fields_of(case_fields.message_named(message))}
     field = declared.get(name)
     if field is None:
-        return []
+        return ()
     if field.mrc_grade:
-        return [3, 5]
+        return (3, 5)
     if field.kind == "bool":
-        return [True, False]
+        return (True, False)
     if field.enum is None:
-        return []
+        return ()
     enum = getattr(vocabulary, field.enum.name)
-    members = [enum(n) for n in case_fields.probe_names(field.enum)]
-    return [frozenset({m}) for m in members] if field.kind == "set" else members
+    members = tuple(enum(n) for n in case_fields.probe_names(field.enum))
+    return tuple(frozenset({m}) for m in members) if field.kind == "set" else members
 
 
 def value_words(name: str, value: Any) -> str:
@@ -145,7 +148,7 @@ class NextQuestions:
                 changed = with_field(changed, base.legs, section, name, value)
             return self._certainties_of_case(base, changed)
         return self.whatif.certainties(
-            (base.props[i], base.fired[i], edit) for i, edit in enumerate(edits)
+            base.certainties, ((base.props[i], base.fired[i], edit) for i, edit in enumerate(edits))
         )
 
     def _certainties_of_case(self, base: Baseline, case: facts.Case) -> dict[Any, float]:
@@ -155,8 +158,11 @@ class NextQuestions:
             firings, _ = self.engine.run(units, None)
             return self.scoring.score(firings).certainties
         return self.whatif.certainties(
-            (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
-            for i, u in enumerate(units)
+            base.certainties,
+            (
+                (base.props[i], base.fired[i], changed_props(base.units[i].props, u.props))
+                for i, u in enumerate(units)
+            ),
         )
 
     def rank(
@@ -184,7 +190,7 @@ class NextQuestions:
         ranked: list[InformationRequest] = []
         for request in requests:
             best: tuple[float, str] = (0.0, "")
-            for fields, values in self._probes(request.fields, bool(legs)):
+            for fields, values in probes(request.fields, bool(legs)):
                 if budget[0] < len(values):
                     break
                 results = [(v, *outcome(fields, v)) for v in values]
@@ -204,21 +210,25 @@ class NextQuestions:
             )
         return tuple(sorted(ranked, key=_order))
 
-    @staticmethod
-    def _probes(fields: tuple[str, ...], has_leg: bool) -> list[tuple[tuple[str, ...], list[Any]]]:
-        """The request's probeable fields, those taking the same values together (e.g. inversion
-        and hip abduction both weak): findings often count only together."""
-        singles = []
-        for field in fields:
-            section, _, name = field.partition(".")
-            values = probe_values(section, name) if (section not in ("A", "O") or has_leg) else []
-            if values:
-                singles.append(((field,), values))
-        groups: dict[tuple[Any, ...], list[str]] = {}
-        for (field,), values in singles:
-            groups.setdefault(tuple(values), []).append(field)
-        # fields that take the same values are probed together (the request asks them together)
-        return [(tuple(fs), list(vs)) for vs, fs in groups.items()]
+
+@functools.cache
+def probes(
+    fields: tuple[str, ...], has_leg: bool
+) -> tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]:
+    """A request's probeable fields, those taking the same values together (e.g. inversion
+    and hip abduction both weak): findings often count only together. Cached: a rule base
+    has a fixed set of requests, and they are probed in every uncertain evaluation."""
+    singles = []
+    for field in fields:
+        section, _, name = field.partition(".")
+        values = probe_values(section, name) if (section not in ("A", "O") or has_leg) else ()
+        if values:
+            singles.append(((field,), values))
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for (field,), values in singles:
+        groups.setdefault(values, []).append(field)
+    # fields that take the same values are probed together (the request asks them together)
+    return tuple((tuple(fs), vs) for vs, fs in groups.items())
 
 
 def _other(leg: Leg) -> Leg:

@@ -28,7 +28,7 @@ from cdss.decision import (
 from cdss.engine import Firing
 from cdss.evidence import EvidenceTrace, leg_specific, rule_ids, show
 from cdss.flatten import Unit
-from cdss.merging import conclusions, group, merge
+from cdss.merging import ByKind, group
 from cdss.names import case_path
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.fact_types import property_name
@@ -99,6 +99,7 @@ class Reasoner:
         """The answer at `detail`: a lower level skips the work whose result it leaves out
         (the facts behind each item below STANDARD; the trace and why-not below FULL)."""
         trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
+        kinds = ByKind(firings)
         with_facts = detail >= Detail.STANDARD
         full = detail >= Detail.FULL
         causes = self._causes(trace, scores, with_facts)
@@ -108,25 +109,26 @@ class Reasoner:
         )
         # the presentation's must-not-miss causes stay listed until one cause is likely
         settled = any(c.likelihood == Likelihood.LIKELIHOOD_LIKELY for c in causes)
+        alerts = kinds.of(AlertConclusion)
         causes += safety_net.not_excluded(
-            net, case, trace, firings, causes, settled=settled, with_facts=with_facts
+            net, case, trace, alerts, causes, settled=settled, with_facts=with_facts
         )
-        causes = safety_net.base_rates_after_emergencies(causes, firings, self.base_rate_only)
+        causes = safety_net.base_rates_after_emergencies(causes, alerts, self.base_rate_only)
         listed = {c.category for c in causes[:TOP]}
         blocked: Blocked = {
             item: (g.best.reason, [f.rule.rule.id for f in g.firings])
-            for item, g in merge(firings, Withhold, lambda c: c.item).items()
+            for item, g in group(kinds.of(Withhold), lambda c: c.item).items()
         }
         withheld = [Withheld(item, reason, tuple(ids)) for item, (reason, ids) in blocked.items()]
-        tests = self._tests(trace, case, firings, withheld, blocked, with_facts=with_facts)
+        tests = self._tests(trace, case, kinds, withheld, blocked, with_facts=with_facts)
         rb = self.compiled.rulebase
         return Decision(
             case_id=case.case_id,
-            alerts=self._alerts(trace, firings),
+            alerts=self._alerts(trace, kinds),
             causes=tuple(causes),
             tests=tests,
-            treatments=self._treatments(trace, firings, blocked, with_facts),
-            requests=self._requests(trace, firings),
+            treatments=self._treatments(trace, kinds, blocked, with_facts),
+            requests=self._requests(trace, kinds),
             not_assessed=explanation.not_assessed(case, units, self._missing_key_fact),
             conflicts=self._conflicts(trace, scores),
             trace=tuple(self._trace(trace, f) for f in firings) if full else (),
@@ -174,9 +176,9 @@ class Reasoner:
         return tuple(out)
 
     @staticmethod
-    def _alerts(trace: EvidenceTrace, firings: list[Firing]) -> tuple[Alert, ...]:
-        merged = merge(
-            firings, AlertConclusion, lambda c: c.kind, lambda c: URGENCY_ORDER[c.urgency]
+    def _alerts(trace: EvidenceTrace, kinds: ByKind) -> tuple[Alert, ...]:
+        merged = group(
+            kinds.of(AlertConclusion), lambda c: c.kind, lambda c: URGENCY_ORDER[c.urgency]
         )
         alerts = [
             Alert(
@@ -204,15 +206,14 @@ class Reasoner:
         self,
         trace: EvidenceTrace,
         case: facts.Case,
-        firings: list[Firing],
+        kinds: ByKind,
         withheld: list[Withheld],
         blocked: Blocked,
         *,
         with_facts: bool,
     ) -> tuple[SuggestedTest, ...]:
-        merged = merge(
-            firings,
-            TestConclusion,
+        merged = group(
+            kinds.of(TestConclusion),
             lambda c: c.test,
             lambda c: (URGENCY_ORDER[c.urgency], not c.repeat),  # the more urgent, then a repeat
         )
@@ -244,10 +245,10 @@ class Reasoner:
 
     @staticmethod
     def _treatments(
-        trace: EvidenceTrace, firings: list[Firing], blocked: Blocked, with_facts: bool
+        trace: EvidenceTrace, kinds: ByKind, blocked: Blocked, with_facts: bool
     ) -> tuple[SuggestedTreatment, ...]:
         out = []
-        for kind, g in merge(firings, TreatmentConclusion, lambda c: c.treatment).items():
+        for kind, g in group(kinds.of(TreatmentConclusion), lambda c: c.treatment).items():
             if kind in blocked:
                 continue  # listed in withheld already
             causes = dict.fromkeys(x for c in g.conclusions for x in c.for_causes)
@@ -264,10 +265,10 @@ class Reasoner:
         return tuple(out)
 
     @staticmethod
-    def _requests(trace: EvidenceTrace, firings: list[Firing]) -> tuple[InformationRequest, ...]:
+    def _requests(trace: EvidenceTrace, kinds: ByKind) -> tuple[InformationRequest, ...]:
         """The findings to collect next; a field already recorded is never asked again."""
         unrecorded = []
-        for c, f in conclusions(firings, Request):
+        for c, f in kinds.of(Request):
             props = trace.props[f.unit]
             missing = tuple(n for n in c.fields if property_name(n) not in props)
             if missing:

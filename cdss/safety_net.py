@@ -12,7 +12,6 @@ from cdss import facts
 from cdss.decision import RankedCause
 from cdss.engine import Firing
 from cdss.evidence import EvidenceTrace
-from cdss.merging import conclusions
 from cdss.names import cause_label, enum_words
 from cdss.rulebase.model import AlertConclusion, SafetyNet
 from cdss.vocabulary import (
@@ -55,7 +54,7 @@ def not_excluded(
     net: SafetyNet | None,
     case: facts.Case,
     trace: EvidenceTrace,
-    firings: list[Firing],
+    alerts: list[tuple[AlertConclusion, Firing]],
     causes: list[RankedCause],
     *,
     settled: bool,
@@ -65,7 +64,7 @@ def not_excluded(
     settle = net.settle if net else {}
     listed = {c.category for c in causes}
     named: dict[CauseCategory, str] = {}
-    alerts = [(c, f) for c, f in conclusions(firings, AlertConclusion)]
+    alerts = list(alerts)  # the answer's alerts, in firing order (not reordered in place)
     # the most urgent alert's causes first; among equally urgent alerts, the order they fired
     alerts.sort(key=lambda cf: URGENCY_ORDER[cf[0].urgency])
     for c, f in alerts:
@@ -103,16 +102,15 @@ def not_excluded(
 
 
 def base_rates_after_emergencies(
-    causes: list[RankedCause], firings: list[Firing], base_rate_only: frozenset[str]
+    causes: list[RankedCause],
+    alerts: list[tuple[AlertConclusion, Firing]],
+    base_rate_only: frozenset[str],
 ) -> list[RankedCause]:
     """A cause that only a base rate supports never ranks above a cause an EMERGENCY alert
     names: it moves to just after the last of them (the other order, and every rank number
     after the move, follow)."""
     emergency = {
-        cause
-        for c, _ in conclusions(firings, AlertConclusion)
-        if c.urgency == Urgency.URGENCY_EMERGENCY
-        for cause in c.concerns
+        cause for c, _ in alerts if c.urgency == Urgency.URGENCY_EMERGENCY for cause in c.concerns
     }
 
     def base_rate(c: RankedCause) -> bool:

@@ -7,12 +7,16 @@ with the same compiled conditions evaluated in Python (`Condition.holds`, which
 tests/test_engine.py checks against durable-rules); a finding they add or remove changes in
 turn the rules that read it. Tests check that the result equals a full durable-rules
 re-evaluation of the changed case. A probe costs tens of microseconds instead of a full run.
+
+The certainties are combined again only for the causes a rule whose firing changed gives
+evidence about; every other cause keeps the evaluated case's certainty (its evidence is the
+same, so combining it again gives the same number).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cdss.certainty import combine
@@ -30,6 +34,8 @@ class WhatIf:
         self.position: dict[str, int] = {}
         self.readers: dict[str, list[int]] = {}
         self.concluders: dict[str, list[str]] = {}
+        # per rule (by position): the causes its evidence is about
+        self.causes: list[frozenset[CauseCategory]] = []
         for stratum in compiled.strata:
             if stratum.index >= barrier:
                 break
@@ -37,6 +43,7 @@ class WhatIf:
                 pos = len(self.rules)
                 self.rules.append(rule)
                 self.position[rule.name] = pos
+                self.causes.append(frozenset(w.evidence.cause for w in rule.evidence))
                 for leaf in rule.condition.leaves():
                     for prop in (leaf.prop, leaf.other_prop):
                         if prop:
@@ -80,16 +87,37 @@ class WhatIf:
         return fired
 
     def certainties(
-        self, units: Iterable[tuple[Props, set[str], Props]]
+        self,
+        baseline: Mapping[CauseCategory, float],
+        units: Iterable[tuple[Props, set[str], Props]],
     ) -> dict[CauseCategory, float]:
-        """Certainty per cause when each unit (final props, fired names, changes) is changed."""
-        evidence: list[WeightedEvidence] = []
-        for props, fired, changes in units:
-            for name in self.fired(dict(props), fired, changes):
+        """Certainty per cause when each unit (final props, fired names, changes) is changed,
+        given the certainties of the unchanged case (baseline)."""
+        now = [
+            (self.fired(dict(props), fired, changes) if changes else fired, fired)
+            for props, fired, changes in units
+        ]  # a unit the change does not reach (the other leg's unit, often) keeps its firings
+        touched: set[CauseCategory] = set()
+        for after, before in now:
+            for name in after ^ before:
                 pos = self.position.get(name)
                 if pos is not None:
-                    evidence.extend(self.rules[pos].evidence)
-        return {c: s.certainty for c, s in combine(evidence).items()}
+                    touched |= self.causes[pos]
+        out = dict(baseline)
+        if not touched:
+            return out
+        evidence: list[WeightedEvidence] = []
+        for after, _ in now:
+            for name in after:
+                pos = self.position.get(name)
+                if pos is not None and not touched.isdisjoint(self.causes[pos]):
+                    evidence.extend(
+                        w for w in self.rules[pos].evidence if w.evidence.cause in touched
+                    )
+        combined = combine(evidence)
+        for cause in touched:
+            out[cause] = combined[cause].certainty
+        return out
 
 
 def fired_by_unit(firings: Iterable[Firing], units: int) -> list[set[str]]:

@@ -45,21 +45,9 @@ class CompiledRule:
     evidence: tuple[WeightedEvidence, ...]  # its evidence for and against causes
     # condition.holds compiled into one function, at load (the what-ifs' inner loop)
     test: Callable[[Mapping[str, Any]], bool] = field(init=False, repr=False, compare=False)
-    # its conclusions by kind, filled on first use (merging.conclusions, many times per call)
-    _of_kind: dict[type, tuple[Any, ...]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "test", predicate(self.condition))
-
-    def of_kind(self, kind: type) -> tuple[Any, ...]:
-        """The rule's conclusions of one kind (isinstance), in rule order."""
-        found = self._of_kind.get(kind)
-        if found is None:
-            found = tuple(c for c in self.rule.then if isinstance(c, kind))
-            self._of_kind[kind] = found
-        return found
 
 
 @dataclass(frozen=True, slots=True)

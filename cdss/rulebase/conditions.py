@@ -11,7 +11,7 @@ durable-rules in the tests; durable-rules decides what fires.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cdss.rulebase.refs import Ref
@@ -112,6 +112,13 @@ class Leaf(Condition):
     value: Any = None
     other: Ref | None = None  # for *_fact comparisons
     other_prop: str = ""
+    # `holds` as one closure built at load: the explanations test every matched leaf per call
+    _test: Callable[[Props], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "_test", _leaf_test(self.op, self.prop, self.value, self.other_prop)
+        )
 
     @property
     def name(self) -> str:
@@ -161,23 +168,7 @@ class Leaf(Condition):
 
     def holds(self, props: Props) -> bool:
         """Whether the test holds (absent facts never hold)."""
-        value = props.get(self.prop)
-        if self.op == "known":
-            return (value is not None) == bool(self.value)
-        if value is None:
-            return False
-        if self.op in ("is", "eq"):
-            return bool(value == self.value)
-        if self.op == "in":
-            return value in self.value
-        if self.op in COMPARATORS:
-            return COMPARATORS[self.op][2](value, self.value)
-        if self.op.endswith("_fact"):
-            other = props.get(self.other_prop)
-            return other is not None and COMPARATORS[self.op[:-5]][2](value, other)
-        if self.op == "has":
-            return value is True
-        raise ValueError(self.op)
+        return self._test(props)
 
     def leaves(self) -> Iterator[Leaf]:
         yield self
@@ -196,6 +187,33 @@ class Leaf(Condition):
             other,
             _mirrored_prop(self.other, self.other_prop) if other is not None else "",
         )
+
+
+def _leaf_test(op: str, prop: str, value: Any, other_prop: str) -> Callable[[Props], bool]:
+    """The test of one leaf on a flat fact: absent facts never hold, except for ``known``
+    false (the fact is unrecorded)."""
+    if op == "known":
+        want = bool(value)
+        return lambda p: (p.get(prop) is not None) == want
+    if op in ("is", "eq"):
+        return lambda p: (v := p.get(prop)) is not None and bool(v == value)
+    if op == "in":
+        return lambda p: (v := p.get(prop)) is not None and v in value
+    if op in COMPARATORS:
+        test = COMPARATORS[op][2]
+        return lambda p: (v := p.get(prop)) is not None and test(v, value)
+    if op.endswith("_fact") and op[:-5] in COMPARATORS:
+        test = COMPARATORS[op[:-5]][2]
+        return lambda p: (
+            (v := p.get(prop)) is not None and (o := p.get(other_prop)) is not None and test(v, o)
+        )
+    if op == "has":
+        return lambda p: p.get(prop) is True
+
+    def unknown(p: Props) -> bool:
+        raise ValueError(op)
+
+    return unknown
 
 
 def _mirrored_prop(ref: Ref | None, prop: str) -> str:

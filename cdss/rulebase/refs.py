@@ -10,6 +10,7 @@ never the spelling of its name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,8 +71,10 @@ class Ref:
         return Ref(self.kind, f"{leg.value}.{self.field}", leg.value, self.field, leg)
 
 
+@functools.cache
 def fact_ref(name: str) -> Ref:
-    """A case fact by its catalogue name (section.field, or medications.<drug>.<what>)."""
+    """A case fact by its catalogue name (section.field, or medications.<drug>.<what>).
+    Cached: a Ref is immutable, and the answer asks for the same few names in every call."""
     section, _, rest = name.partition(".")
     if section == "medications":
         drug, _, what = rest.rpartition(".")
@@ -100,11 +103,14 @@ def close_call_ref(a: CauseCategory, b: CauseCategory) -> Ref:
     return Ref(RefKind.CLOSE_CALL, f"cause close call {a.value} vs {b.value}", causes=(a, b))
 
 
+@functools.cache
 def cause_property(cause: CauseCategory, what: str) -> str:
-    """The property holding a cause's certainty (what="certainty") or rank."""
+    """The property holding a cause's certainty (what="certainty") or rank (cached: asked for
+    every cause in every evaluation)."""
     return f"{'c' if what == 'certainty' else 'rank'}_{cause.value}"
 
 
+@functools.cache
 def close_call_property(a: CauseCategory, b: CauseCategory) -> str:
     """The property set between strata when a and b lead the differential, unresolved."""
     first, second = sorted((a, b), key=list(CauseCategory).index)
