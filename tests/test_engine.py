@@ -154,7 +154,9 @@ def test_random_cases_do_not_corrupt_memory_in_durable_rules() -> None:
         cwd=ROOT,
         timeout=300,
     )
-    assert result.returncode == 0 and "clean" in result.stdout, result.stderr[-2000:]
+    assert result.returncode == 0 and "clean" in result.stdout, (
+        result.stderr[:3000] + "\n...\n" + result.stderr[-3000:]
+    )
 
 
 def test_tiny_and_large_numbers_reach_durable_rules_in_plain_notation(evaluator: Evaluator) -> None:
