@@ -80,6 +80,12 @@ medications = st.lists(
 ).map(tuple)
 
 
+def agreeing(days: int, hours: float) -> float:
+    """Hours since onset that agree with `days` (within the day) and stay within the declared
+    range: at the largest day count, adding hours % 24 would overshoot the cap."""
+    return min(days * 24 + hours % 24, _range(facts.Presentation, "hours_since_onset")[1])
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> facts.Case:
     patient = draw(dataclass_strategy(facts.Patient))
@@ -91,7 +97,7 @@ def cases(draw: st.DrawFn) -> facts.Case:
         )
     hours, days = presentation.hours_since_onset, presentation.days_since_onset
     if hours is not None and days is not None:  # the two must agree (within a day)
-        presentation = dataclasses.replace(presentation, hours_since_onset=days * 24 + hours % 24)
+        presentation = dataclasses.replace(presentation, hours_since_onset=agreeing(days, hours))
     return facts.Case(
         case_id=draw(st.from_regex(r"[a-z0-9-]{0,12}", fullmatch=True)),
         patient=patient,

@@ -215,3 +215,17 @@ def test_no_request_asks_for_a_recorded_field(evaluator: Evaluator, case: facts.
                 continue  # per leg: checked by the reasoning against that leg's facts
             path = f"exam.{field}" if field.startswith("general.") else field
             assert path not in recorded, f"request {r.rule_ids} asks for recorded {path}"
+
+
+def test_the_case_strategy_keeps_hours_and_days_in_range_and_agreeing() -> None:
+    """At the largest day count the hours that agree with it must not pass the hours' cap
+    (a random case once did and was refused, failing the durable-rules memory test)."""
+    from cdss.validation import violations
+    from tests.strategies import _range, agreeing
+
+    days_cap = int(_range(facts.Presentation, "days_since_onset")[1])
+    for days, hours in ((days_cap, 5.5), (days_cap, 23.9), (0, 30.0), (10, 0.0)):
+        presentation = dataclasses.replace(
+            facts.Presentation(), days_since_onset=days, hours_since_onset=agreeing(days, hours)
+        )
+        assert not violations(facts.Case(presentation=presentation)), (days, hours)
