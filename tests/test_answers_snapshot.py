@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cdss.paths import DEFAULT_RULES_DIR
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -23,17 +24,17 @@ def two_cases(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 
 def test_full_is_the_default_and_keys_are_the_case_paths(two_cases: list[Path]) -> None:
-    full = answers_snapshot.answers(answers_snapshot.DEFAULT_RULES_DIR)
+    full = answers_snapshot.answers(DEFAULT_RULES_DIR)
     assert sorted(full) == [str(p.relative_to(ROOT)) for p in two_cases]
     assert all("trace" in json.loads(a) for a in full.values())
 
 
 def test_all_levels_key_each_case_by_level(two_cases: list[Path]) -> None:
-    every = answers_snapshot.answers(answers_snapshot.DEFAULT_RULES_DIR, "all")
+    every = answers_snapshot.answers(DEFAULT_RULES_DIR, "all")
     key = str(two_cases[0].relative_to(ROOT))
     assert {f"{key}@{level}" for level in ("summary", "standard", "full")} <= every.keys()
     assert len(every) == 3 * len(two_cases)
-    summary = answers_snapshot.answers(answers_snapshot.DEFAULT_RULES_DIR, "summary")
+    summary = answers_snapshot.answers(DEFAULT_RULES_DIR, "summary")
     assert every[f"{key}@summary"] == summary[key]
     assert every[f"{key}@summary"] != every[f"{key}@full"]
     assert "trace" not in json.loads(summary[key])
