@@ -19,7 +19,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cdss.certainty import combine
+from cdss.certainty import certainties
 from cdss.engine import Firing
 from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.model import WeightedEvidence
@@ -114,9 +114,9 @@ class WhatIf:
                     evidence.extend(
                         w for w in self.rules[pos].evidence if w.evidence.cause in touched
                     )
-        combined = combine(evidence)
+        combined = certainties(evidence)
         for cause in touched:
-            out[cause] = combined[cause].certainty
+            out[cause] = combined.get(cause, 0.0)  # no evidence left: 0, as combine gives
         return out
 
 
