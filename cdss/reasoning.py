@@ -26,7 +26,7 @@ from cdss.decision import (
     Withheld,
 )
 from cdss.engine import Firing
-from cdss.evidence import EvidenceTrace, leg_specific, rule_ids, show
+from cdss.evidence import EvidenceTrace, leaf_names, leg_specific, rule_ids, show
 from cdss.flatten import Unit
 from cdss.merging import ByKind, group
 from cdss.names import case_path
@@ -76,6 +76,7 @@ class Reasoner:
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
         self._leg_specific = leg_specific(compiled)
+        self._leaf_names = leaf_names(compiled)
         active = [r for r in compiled.rulebase.rules if r.status == "active"]
         self._missing_key_fact = explanation.needing_key_facts(active)
         # rules whose only support is a base rate: they rank a cause but document nothing
@@ -98,7 +99,7 @@ class Reasoner:
     ) -> Decision:
         """The answer at `detail`: a lower level skips the work whose result it leaves out
         (the facts behind each item below STANDARD; the trace and why-not below FULL)."""
-        trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
+        trace = EvidenceTrace.build(units, props, firings, self._leg_specific, self._leaf_names)
         kinds = ByKind(firings)
         with_facts = detail >= Detail.STANDARD
         full = detail >= Detail.FULL
