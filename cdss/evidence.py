@@ -12,7 +12,7 @@ from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.names import trace_name
 from cdss.rulebase.compiler import CompiledRuleBase
-from cdss.rulebase.conditions import Leaf
+from cdss.rulebase.conditions import Leaf, Matched
 from cdss.vocabulary import CauseCategory, Leg
 
 FiringKey = tuple[str, int]  # (compiled rule name, unit): a rule fires at most once per unit
@@ -61,7 +61,7 @@ class EvidenceTrace:
     by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
     leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
     names: LeafNames  # from leaf_names
-    _matched: dict[FiringKey, list[Leaf]] = field(default_factory=dict)  # caches, per firing
+    _matched: dict[FiringKey, Matched] = field(default_factory=dict)  # caches, per firing
     _facts: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
     _evidence: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
 
@@ -84,10 +84,11 @@ class EvidenceTrace:
                 by_cause.setdefault((e.cause, e.direction), []).append((e.weight, f))
         return cls(units, props, concluded, by_cause, leg_specific, names or {})
 
-    def matched(self, firing: Firing) -> list[Leaf]:
+    def matched(self, firing: Firing) -> Matched:
+        """The leaves that made the firing's condition true, each with whether it holds."""
         key = _key(firing)
         if key not in self._matched:
-            self._matched[key] = firing.rule.condition.matched(self.props[firing.unit])
+            self._matched[key] = firing.rule.match(self.props[firing.unit])
         return self._matched[key]
 
     def leg(self, firing: Firing) -> Leg | None:
@@ -100,7 +101,7 @@ class EvidenceTrace:
             props = self.props[firing.unit]
             leg = self.leg(firing)
             names = self.names
-            out = [fact_value(leaf, props, leg, names) for leaf in self.matched(firing)]
+            out = [fact_value(leaf, props, leg, names) for leaf, _ in self.matched(firing)]
             self._facts[key] = tuple(dict.fromkeys(out))
         return self._facts[key]
 
@@ -115,8 +116,8 @@ class EvidenceTrace:
         leg = self.leg(firing)
         names = self.names
         out: list[FactValue] = []
-        for leaf in self.matched(firing):
-            if not leaf.holds(props):
+        for leaf, holds in self.matched(firing):
+            if not holds:
                 continue  # matched by an absence ("not ..."): shown in the trace only
             if not leaf.ref.is_finding:
                 out.append(fact_value(leaf, props, leg, names))

@@ -74,6 +74,54 @@ def test_compiled_predicates_equal_the_conditions(evaluator: Evaluator, case: Ca
             assert rule.test(props) == rule.condition.holds(props), rule.name
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases())
+def test_compiled_matchers_equal_the_conditions(evaluator: Evaluator, case: Case) -> None:
+    """Each rule's compiled matcher (what the explanations read) gives the leaves
+    Condition.matched gives, in its order, each with Leaf.holds, before and after chaining."""
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    _, final = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    for props in [*(u.props for u in units), *final]:
+        for rule in evaluator.compiled.by_name.values():
+            expected = [(leaf, leaf.holds(props)) for leaf in rule.condition.matched(props)]
+            assert rule.match(props) == expected, rule.name
+
+
+def test_a_matcher_of_nested_and_negated_conditions_equals_the_tree_walk() -> None:
+    """Every combinator, nested, negated and empty, against the tree walk on every props."""
+    import itertools
+
+    from cdss.rulebase.conditions import AllOf, AnyOf, Described, Leaf, Not, matcher
+    from cdss.rulebase.refs import fact_ref
+
+    a, b, c = (Leaf(fact_ref(f"history.{n}"), f"history_{n}", "is", True) for n in "abc")
+    d = Leaf(fact_ref("patient.age_years"), "patient_age_years", "ge", 50)
+    conditions = [
+        AllOf((a, Not(AnyOf((b, c))), d)),
+        AnyOf((Not(AllOf((a, b))), Described("x", AllOf((c, Not(d)))))),
+        Not(AllOf((AnyOf((a, Not(b))), AllOf(())))),
+        AnyOf((AnyOf(()), Not(Not(a)), AllOf((Not(c), d)))),
+    ]
+    values = [None, True, False]
+    for condition in conditions:
+        match = matcher(condition)
+        for va, vb, vc, vd in itertools.product(values, values, values, [None, 40, 60]):
+            props = {
+                k: v
+                for k, v in (
+                    ("history_a", va),
+                    ("history_b", vb),
+                    ("history_c", vc),
+                    ("patient_age_years", vd),
+                )
+                if v is not None
+            }
+            expected = [(leaf, leaf.holds(props)) for leaf in condition.matched(props)]
+            assert match(props) == expected, (condition, props)
+
+
 def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 

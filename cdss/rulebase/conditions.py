@@ -315,18 +315,21 @@ class Described(Condition):
         return Described(self.text, self.item.mirrored())
 
 
-def predicate(condition: Condition) -> Callable[[Props], bool]:
-    """`condition.holds` compiled once into one Python function (no per-node calls): what the
-    what-ifs evaluate many times per call. Literals are passed by name, never written out, so
-    the function tests exactly what `holds` tests."""
-    env: dict[str, Any] = {}
+class _Source:
+    """Python source for condition tests, literals bound by name in `env` (never written out),
+    so that the compiled functions test exactly what `holds` tests."""
 
-    def bind(value: Any) -> str:
-        name = f"_k{len(env)}"
-        env[name] = value
+    def __init__(self) -> None:
+        self.env: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"_k{len(self.env)}"
+        self.env[name] = value
         return name
 
-    def expr(c: Condition) -> str:
+    def expr(self, c: Condition) -> str:
+        """An expression true exactly when `c.holds(p)` (its walrus names are unique)."""
+        bind, expr = self.bind, self.expr
         if isinstance(c, Leaf):
             x = bind(None)  # a name for the walrus below, unique per leaf
             get = f"({x} := p.get({bind(c.prop)}))"
@@ -356,8 +359,68 @@ def predicate(condition: Condition) -> Callable[[Props], bool]:
             return expr(c.item)
         raise TypeError(type(c).__name__)
 
-    body = expr(condition)
-    code = compile(f"def _test(p):\n    return bool({body})\n", "<condition>", "exec")
-    exec(code, env)  # noqa: S102 - source built above from the condition tree, no input text
-    test: Callable[[Props], bool] = env["_test"]
+    def function(self, name: str, lines: list[str]) -> Any:
+        source = "\n".join([f"def {name}(p):", *lines, ""])
+        code = compile(source, "<condition>", "exec")
+        exec(code, self.env)  # noqa: S102 - source built from the condition tree, no input text
+        return self.env[name]
+
+
+def predicate(condition: Condition) -> Callable[[Props], bool]:
+    """`condition.holds` compiled once into one Python function (no per-node calls): what the
+    what-ifs evaluate many times per call."""
+    src = _Source()
+    test: Callable[[Props], bool] = src.function(
+        "_test", [f"    return bool({src.expr(condition)})"]
+    )
     return test
+
+
+Matched = list[tuple[Leaf, bool]]
+
+
+def matcher(condition: Condition) -> Callable[[Props], Matched]:
+    """`condition.matched` compiled once into one Python function, each leaf paired with
+    whether it holds (False: it matched by an absence, under a "not"): the explanations ask
+    it of every firing they show. It visits the leaves `_collect` visits, in the same order."""
+    src = _Source()
+    lines = ["    out = []", "    a = out.append"]
+
+    def emit(c: Condition, want: bool, depth: int) -> None:
+        pad = "    " * depth
+        if isinstance(c, Leaf):  # Leaf._collect: the leaf when it holds == want
+            lines.append(f"{pad}if {'' if want else 'not '}{src.expr(c)}:")
+            lines.append(f"{pad}    a({src.bind((c, want))})")
+        elif isinstance(c, AllOf):  # every item when wanted true, else those that fail
+            for item in c.items:
+                if want:
+                    emit(item, True, depth)
+                else:
+                    guarded(f"{pad}if not {src.expr(item)}:", item, False, depth)
+        elif isinstance(c, AnyOf):  # the items whose truth is the one wanted
+            for item in c.items:
+                guarded(f"{pad}if {'' if want else 'not '}{src.expr(item)}:", item, want, depth)
+        elif isinstance(c, Not):
+            emit(c.item, not want, depth)
+        elif isinstance(c, Described):
+            emit(c.item, want, depth)
+        else:
+            raise TypeError(type(c).__name__)
+
+    def guarded(header: str, item: Condition, want: bool, depth: int) -> None:
+        lines.append(header)
+        size = len(lines)
+        emit(item, want, depth + 1)
+        if len(lines) == size:
+            lines.append("    " * (depth + 1) + "pass")
+
+    def walk(p: Props) -> Matched:  # the tree walk, for a condition too deep to compile
+        return [(leaf, leaf.holds(p)) for leaf in condition.matched(p)]
+
+    try:
+        emit(condition, True, 1)
+        lines.append("    return out")
+        match: Callable[[Props], Matched] = src.function("_match", lines)
+    except (SyntaxError, RecursionError, MemoryError):
+        return walk
+    return match
