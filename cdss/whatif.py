@@ -55,7 +55,26 @@ class WhatIf:
             (r.test, r.name, tuple((p, tuple(self.concluders[p])) for p in r.finding_props))
             for r in self.rules
         ]
-        self._readers = {prop: tuple(pos) for prop, pos in self.readers.items()}
+        # The rules that can reach a cause's evidence: those with evidence, and those concluding
+        # a finding such a rule reads (to a fixed point). A probe evaluates only these: the
+        # others' findings are read only by rules that reach no evidence either.
+        relevant = {pos for pos, r in enumerate(self.rules) if r.evidence}
+        grown = True
+        while grown:
+            grown = False
+            for pos, r in enumerate(self.rules):
+                if pos not in relevant and any(
+                    reader in relevant
+                    for p in r.finding_props
+                    for reader in self.readers.get(p, ())
+                ):
+                    relevant.add(pos)
+                    grown = True
+        self.reaching = frozenset(self.rules[pos].name for pos in relevant)
+        self._readers = {
+            prop: tuple(pos for pos in positions if pos in relevant)
+            for prop, positions in self.readers.items()
+        }
         # per rule name with evidence: the causes it is about, and its evidence
         self._evidence = {
             r.name: (self.causes[pos], r.evidence) for pos, r in enumerate(self.rules) if r.evidence
@@ -63,7 +82,9 @@ class WhatIf:
 
     def fired(self, props: Props, fired: set[str], changes: Props) -> set[str]:
         """The rule names fired for one unit after `changes` (prop -> value, None = absent),
-        given its final props and fired rules before the change. props is updated in place."""
+        given its final props and fired rules before the change. props is updated in place.
+        Exact for the rules that can reach evidence (`reaching`); the others, which no
+        certainty depends on, are not evaluated again and keep their state before the change."""
         fired = set(fired)
         queue: list[int] = []
         queued: set[int] = set()

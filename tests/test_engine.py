@@ -350,3 +350,22 @@ def test_every_what_if_of_every_test_case_equals_a_full_evaluation(evaluator: Ev
                             assert abs(incremental[cause] - certainty) < 1e-9, (*where, cause)
                         probed += 1
     assert probed > 100  # the test cases do exercise the ranking
+
+
+def test_what_ifs_evaluate_every_rule_that_can_reach_evidence(evaluator: Evaluator) -> None:
+    """cdss/whatif.py re-evaluates only the rules that can reach a cause's evidence: every rule
+    with evidence, and every rule concluding a finding that such a rule reads."""
+    whatif = evaluator.next_questions.whatif
+    by_pos = dict(enumerate(whatif.rules))
+    for rule in whatif.rules:
+        reads_reaching = any(
+            by_pos[reader].name in whatif.reaching
+            for prop in rule.finding_props
+            for reader in whatif.readers.get(prop, ())
+        )
+        assert (rule.name in whatif.reaching) == (bool(rule.evidence) or reads_reaching), rule.name
+    for prop, positions in whatif._readers.items():
+        assert all(by_pos[pos].name in whatif.reaching for pos in positions), prop
+        assert set(positions) == {
+            p for p in whatif.readers[prop] if by_pos[p].name in whatif.reaching
+        }
