@@ -11,8 +11,9 @@ from cdss.decision import FactValue, RuleRef
 from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.names import trace_name
+from cdss.rulebase.compiled_conditions import Matched
 from cdss.rulebase.compiler import CompiledRuleBase
-from cdss.rulebase.conditions import Leaf, Matched
+from cdss.rulebase.conditions import Leaf
 from cdss.vocabulary import CauseCategory, Leg
 
 FiringKey = tuple[str, int]  # (compiled rule name, unit): a rule fires at most once per unit

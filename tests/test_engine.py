@@ -93,7 +93,8 @@ def test_a_matcher_of_nested_and_negated_conditions_equals_the_tree_walk() -> No
     """Every combinator, nested, negated and empty, against the tree walk on every props."""
     import itertools
 
-    from cdss.rulebase.conditions import AllOf, AnyOf, Described, Leaf, Not, matcher
+    from cdss.rulebase.compiled_conditions import matcher
+    from cdss.rulebase.conditions import AllOf, AnyOf, Described, Leaf, Not
     from cdss.rulebase.refs import fact_ref
 
     a, b, c = (Leaf(fact_ref(f"history.{n}"), f"history_{n}", "is", True) for n in "abc")

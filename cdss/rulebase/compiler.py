@@ -14,14 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdss.errors import RuleBaseError, RuleProblem
-from cdss.rulebase.conditions import (
-    Condition,
-    Matched,
-    and_,
-    durable_expressions,
-    matcher,
-    predicate,
-)
+from cdss.rulebase.compiled_conditions import Matched, matcher, predicate
+from cdss.rulebase.conditions import Condition, and_, durable_expressions
 from cdss.rulebase.fact_types import property_name
 from cdss.rulebase.model import Rule, RuleBase, WeightedEvidence
 
