@@ -83,6 +83,40 @@ def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore
     return scores
 
 
+def certainties(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, float]:
+    """The certainty of every cause the items give evidence about, exactly as `combine` computes
+    it (the same operations in the same order, so the same floats), without building a
+    CauseScore and its rule lists for all causes: what the what-ifs need, many times per call."""
+    strongest: dict[tuple[str, CauseCategory, int, str], float] = {}
+    for item in items:
+        e = item.evidence
+        key = (item.rule_id, e.cause, e.direction, e.basis)
+        strongest[key] = max(strongest.get(key, 0.0), e.weight)
+    buckets: dict[tuple[CauseCategory, int, str], list[float]] = {}
+    for (_, cause, direction, basis), weight in strongest.items():
+        buckets.setdefault((cause, direction, basis), []).append(weight)
+    # per cause: support bedside, against bedside, support result, against result
+    parts: dict[CauseCategory, list[float]] = {}
+    for (cause, direction, basis), weights in buckets.items():
+        s = parts.get(cause)
+        if s is None:
+            s = parts[cause] = [0.0, 0.0, 0.0, 0.0]
+        value = noisy_or(weights)
+        if direction > 0 and basis != "result":
+            s[0] = 1.0 - (1.0 - s[0]) * (1.0 - value)
+        elif direction > 0:
+            s[2] = value
+        elif basis == "bedside":
+            s[1] = value
+        else:
+            s[3] = value
+    out = {}
+    for cause, (support_bedside, against_bedside, support_result, against_result) in parts.items():
+        bedside = support_bedside * (1.0 - against_bedside)
+        out[cause] = (1.0 - (1.0 - bedside) * (1.0 - support_result)) * (1.0 - against_result)
+    return out
+
+
 def rank(
     scores: dict[CauseCategory, CauseScore], alert_urgency: dict[CauseCategory, Urgency]
 ) -> list[CauseScore]:

@@ -11,6 +11,7 @@ from cdss.decision import FactValue, RuleRef
 from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.names import trace_name
+from cdss.rulebase.compiled_conditions import Matched
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
 from cdss.vocabulary import CauseCategory, Leg
@@ -30,6 +31,27 @@ def leg_specific(compiled: CompiledRuleBase) -> dict[str, bool]:
     }
 
 
+# per leaf (by id: the leaves live as long as the compiled rule base), the names a fact shows
+# on each leg: its own and that of the fact it is compared with
+LeafNames = dict[int, dict[Leg | None, tuple[str, str]]]
+_LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)
+
+
+def leaf_names(compiled: CompiledRuleBase) -> LeafNames:
+    """The trace names of every leaf of every compiled rule on each leg, built at load."""
+    out: LeafNames = {}
+    for rule in compiled.by_name.values():
+        for leaf in rule.condition.leaves():
+            out[id(leaf)] = {
+                leg: (
+                    trace_name(leaf.ref, leg),
+                    trace_name(leaf.other, leg) if leaf.other is not None else "",
+                )
+                for leg in _LEGS
+            }
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceTrace:
     """The firings of one evaluation with the facts each unit ended with."""
@@ -39,7 +61,8 @@ class EvidenceTrace:
     concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
     by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
     leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
-    _matched: dict[FiringKey, list[Leaf]] = field(default_factory=dict)  # caches, per firing
+    names: LeafNames  # from leaf_names
+    _matched: dict[FiringKey, Matched] = field(default_factory=dict)  # caches, per firing
     _facts: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
     _evidence: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
 
@@ -50,6 +73,7 @@ class EvidenceTrace:
         props: list[dict[str, Any]],
         firings: list[Firing],
         leg_specific: dict[str, bool],
+        names: LeafNames | None = None,
     ) -> EvidenceTrace:
         concluded: dict[tuple[int, str], Firing] = {}
         by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]] = {}
@@ -59,12 +83,13 @@ class EvidenceTrace:
             for w in f.rule.evidence:
                 e = w.evidence
                 by_cause.setdefault((e.cause, e.direction), []).append((e.weight, f))
-        return cls(units, props, concluded, by_cause, leg_specific)
+        return cls(units, props, concluded, by_cause, leg_specific, names or {})
 
-    def matched(self, firing: Firing) -> list[Leaf]:
+    def matched(self, firing: Firing) -> Matched:
+        """The leaves that made the firing's condition true, each with whether it holds."""
         key = _key(firing)
         if key not in self._matched:
-            self._matched[key] = firing.rule.condition.matched(self.props[firing.unit])
+            self._matched[key] = firing.rule.match(self.props[firing.unit])
         return self._matched[key]
 
     def leg(self, firing: Firing) -> Leg | None:
@@ -76,7 +101,8 @@ class EvidenceTrace:
         if key not in self._facts:
             props = self.props[firing.unit]
             leg = self.leg(firing)
-            out = [fact_value(leaf, props, leg) for leaf in self.matched(firing)]
+            names = self.names
+            out = [fact_value(leaf, props, leg, names) for leaf, _ in self.matched(firing)]
             self._facts[key] = tuple(dict.fromkeys(out))
         return self._facts[key]
 
@@ -89,12 +115,13 @@ class EvidenceTrace:
             return self._evidence[key]
         props = self.props[firing.unit]
         leg = self.leg(firing)
+        names = self.names
         out: list[FactValue] = []
-        for leaf in self.matched(firing):
-            if not leaf.holds(props):
+        for leaf, holds in self.matched(firing):
+            if not holds:
                 continue  # matched by an absence ("not ..."): shown in the trace only
             if not leaf.ref.is_finding:
-                out.append(fact_value(leaf, props, leg))
+                out.append(fact_value(leaf, props, leg, names))
                 continue
             source = self.concluded_by.get((firing.unit, leaf.prop))
             if source is None or not props.get(leaf.prop):
@@ -127,8 +154,16 @@ class EvidenceTrace:
         return tuple(self.ref(f, w, with_facts) for w, f in ordered)
 
 
-def fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactValue:
-    name = trace_name(leaf.ref, leg)
+def fact_value(
+    leaf: Leaf, props: Mapping[str, Any], leg: Leg | None, names: LeafNames | None = None
+) -> FactValue:
+    """How the trace shows one leaf on props (names: from leaf_names, else computed)."""
+    known = names.get(id(leaf)) if names is not None else None
+    if known is not None:
+        name, other = known[leg]
+    else:
+        name = trace_name(leaf.ref, leg)
+        other = trace_name(leaf.other, leg) if leaf.other is not None else ""
     value = props.get(leaf.prop)
     if leaf.ref.tests_causes:
         return FactValue(name, show(value) if leaf.op != "has" else ("yes" if value else "no"))
@@ -138,7 +173,6 @@ def fact_value(leaf: Leaf, props: Mapping[str, Any], leg: Leg | None) -> FactVal
         text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
         return FactValue(name, text)
     if leaf.other is not None:
-        other = trace_name(leaf.other, leg)
         return FactValue(name, f"{show(value)} (vs {other} = {show(props.get(leaf.other_prop))})")
     return FactValue(name, show(value))
 

@@ -82,6 +82,15 @@ def _put_value(out: Props, prop: str, is_set: bool, value: Any) -> None:
         out[prop] = value.value if hasattr(value, "value") else value
 
 
+def _flat_value(value: Any) -> Any:
+    """The property _put_value writes for a value that is not a set (None: none)."""
+    if isinstance(value, float):
+        return plain_number(value)
+    if value is not None and hasattr(value, "value"):
+        return value.value
+    return value
+
+
 def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
     for name, prop, is_set in accessors:
         value = getattr(obj, name)
@@ -94,6 +103,9 @@ def field_change(prefix: str, name: str, old: Any, new: Any) -> Props:
     name) goes from `old` to `new` (None: the property is no longer present), exactly as
     build_units would write them."""
     prop, is_set = _FIELDS[prefix][name]
+    if not is_set:  # one property, written as _put_value writes it (the common case)
+        was, now = _flat_value(old), _flat_value(new)
+        return {} if was == now else {prop: now}
     before: Props = {}
     after: Props = {}
     _put_value(before, prop, is_set, old)

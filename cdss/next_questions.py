@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,8 +177,10 @@ class NextQuestions:
             key = (fields, value)
             if key not in cache:
                 certainties = self._certainties(base, fields, value)
-                swing = max(abs(certainties[c] - baseline[c]) for c in baseline)
-                top = max(certainties, key=lambda c: certainties[c])
+                # the largest change over the baseline's causes (map: no Python call per cause)
+                now = map(certainties.__getitem__, baseline)
+                swing = max(map(abs, map(operator.sub, now, baseline.values())))
+                top = max(certainties, key=certainties.__getitem__)
                 lead = (
                     f"{cause_label(top)} leads ({certainties[top]:.2f})"
                     if certainties[top] > 0

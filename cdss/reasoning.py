@@ -9,7 +9,6 @@ rules merged into one each (cdss.merging), tests whose result is already in the 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from cdss import explanation, facts, safety_net
@@ -26,7 +25,7 @@ from cdss.decision import (
     Withheld,
 )
 from cdss.engine import Firing
-from cdss.evidence import EvidenceTrace, leg_specific, rule_ids, show
+from cdss.evidence import EvidenceTrace, leaf_names, leg_specific, rule_ids, show
 from cdss.flatten import Unit
 from cdss.merging import ByKind, group
 from cdss.names import case_path
@@ -76,6 +75,15 @@ class Reasoner:
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
         self._leg_specific = leg_specific(compiled)
+        self._leaf_names = leaf_names(compiled)
+        # per request conclusion (by id: it lives as long as the rule base), each field it
+        # asks for with its property in the flat facts
+        self._request_props = {
+            id(c): tuple((n, property_name(n)) for n in c.fields)
+            for r in compiled.by_name.values()
+            for c in r.rule.then
+            if isinstance(c, Request)
+        }
         active = [r for r in compiled.rulebase.rules if r.status == "active"]
         self._missing_key_fact = explanation.needing_key_facts(active)
         # rules whose only support is a base rate: they rank a cause but document nothing
@@ -98,7 +106,7 @@ class Reasoner:
     ) -> Decision:
         """The answer at `detail`: a lower level skips the work whose result it leaves out
         (the facts behind each item below STANDARD; the trace and why-not below FULL)."""
-        trace = EvidenceTrace.build(units, props, firings, self._leg_specific)
+        trace = EvidenceTrace.build(units, props, firings, self._leg_specific, self._leaf_names)
         kinds = ByKind(firings)
         with_facts = detail >= Detail.STANDARD
         full = detail >= Detail.FULL
@@ -264,22 +272,23 @@ class Reasoner:
             )
         return tuple(out)
 
-    @staticmethod
-    def _requests(trace: EvidenceTrace, kinds: ByKind) -> tuple[InformationRequest, ...]:
+    def _requests(self, trace: EvidenceTrace, kinds: ByKind) -> tuple[InformationRequest, ...]:
         """The findings to collect next; a field already recorded is never asked again."""
-        unrecorded = []
+        unrecorded: list[tuple[tuple[Request, tuple[str, ...]], Firing]] = []
+        field_props = self._request_props
         for c, f in kinds.of(Request):
             props = trace.props[f.unit]
-            missing = tuple(n for n in c.fields if property_name(n) not in props)
+            pairs = field_props.get(id(c))
+            if pairs is None:  # a conclusion not of this rule base: spelled out here
+                pairs = tuple((n, property_name(n)) for n in c.fields)
+            missing = tuple(n for n, prop in pairs if prop not in props)
             if missing:
-                unrecorded.append((dataclasses.replace(c, fields=missing), f))
+                unrecorded.append(((c, missing), f))
         out = []
-        for g in group(unrecorded, lambda c: c.fields).values():
-            c, reason = g.best, g.items[0][1].rule.rule.rationale
+        for g in group(unrecorded, lambda cm: cm[1]).values():
+            (c, fields), reason = g.best, g.items[0][1].rule.rule.rationale
             ids = rule_ids(g.firings)
-            out.append(
-                InformationRequest(c.fields, c.question, reason, c.separates, c.urgency, ids)
-            )
+            out.append(InformationRequest(fields, c.question, reason, c.separates, c.urgency, ids))
         out.sort(key=lambda r: URGENCY_ORDER[r.urgency])
         return tuple(out)
 

@@ -19,7 +19,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cdss.certainty import combine
+from cdss.certainty import certainties
 from cdss.engine import Firing
 from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.model import WeightedEvidence
@@ -50,13 +50,47 @@ class WhatIf:
                             self.readers.setdefault(prop, []).append(pos)
                 for prop in rule.finding_props:
                     self.concluders.setdefault(prop, []).append(rule.name)
+        # what `fired` reads per rule, as plain tuples (its inner loop runs ~20 times a probe)
+        self._steps = [
+            (r.test, r.name, tuple((p, tuple(self.concluders[p])) for p in r.finding_props))
+            for r in self.rules
+        ]
+        # The rules that can reach a cause's evidence: those with evidence, and those concluding
+        # a finding such a rule reads (to a fixed point). A probe evaluates only these: the
+        # others' findings are read only by rules that reach no evidence either.
+        relevant = {pos for pos, r in enumerate(self.rules) if r.evidence}
+        grown = True
+        while grown:
+            grown = False
+            for pos, r in enumerate(self.rules):
+                if pos not in relevant and any(
+                    reader in relevant
+                    for p in r.finding_props
+                    for reader in self.readers.get(p, ())
+                ):
+                    relevant.add(pos)
+                    grown = True
+        self.reaching = frozenset(self.rules[pos].name for pos in relevant)
+        self._readers = {
+            prop: tuple(pos for pos in positions if pos in relevant)
+            for prop, positions in self.readers.items()
+        }
+        # per rule name with evidence: the causes it is about, and its evidence
+        self._evidence = {
+            r.name: (self.causes[pos], r.evidence) for pos, r in enumerate(self.rules) if r.evidence
+        }
 
     def fired(self, props: Props, fired: set[str], changes: Props) -> set[str]:
         """The rule names fired for one unit after `changes` (prop -> value, None = absent),
-        given its final props and fired rules before the change. props is updated in place."""
+        given its final props and fired rules before the change. props is updated in place.
+        Exact for the rules that can reach evidence (`reaching`); the others, which no
+        certainty depends on, are not evaluated again and keep their state before the change."""
         fired = set(fired)
         queue: list[int] = []
         queued: set[int] = set()
+        readers = self._readers
+        steps = self._steps
+        push, pop = heapq.heappush, heapq.heappop
 
         def put(prop: str, value: Any) -> None:
             """Set (None: remove) a property; queue the rules that read it if it changed."""
@@ -66,24 +100,24 @@ class WhatIf:
                 props.pop(prop, None)
             else:
                 props[prop] = value
-            for pos in self.readers.get(prop, ()):
+            for pos in readers.get(prop, ()):
                 if pos not in queued:
                     queued.add(pos)
-                    heapq.heappush(queue, pos)
+                    push(queue, pos)
 
         for prop, value in changes.items():
             put(prop, value)
         while queue:
-            rule = self.rules[heapq.heappop(queue)]
-            now = rule.test(props)
-            if now == (rule.name in fired):
+            test, name, findings = steps[pop(queue)]
+            now = test(props)
+            if now == (name in fired):
                 continue
             if now:
-                fired.add(rule.name)
+                fired.add(name)
             else:
-                fired.discard(rule.name)
-            for prop in rule.finding_props:
-                put(prop, True if any(name in fired for name in self.concluders[prop]) else None)
+                fired.discard(name)
+            for prop, concluders in findings:
+                put(prop, True if any(n in fired for n in concluders) else None)
         return fired
 
     def certainties(
@@ -97,26 +131,27 @@ class WhatIf:
             (self.fired(dict(props), fired, changes) if changes else fired, fired)
             for props, fired, changes in units
         ]  # a unit the change does not reach (the other leg's unit, often) keeps its firings
+        info = self._evidence
         touched: set[CauseCategory] = set()
         for after, before in now:
+            if after is before:
+                continue  # the same set: nothing changed in this unit
             for name in after ^ before:
-                pos = self.position.get(name)
-                if pos is not None:
-                    touched |= self.causes[pos]
+                entry = info.get(name)
+                if entry is not None:
+                    touched |= entry[0]
         out = dict(baseline)
         if not touched:
             return out
         evidence: list[WeightedEvidence] = []
         for after, _ in now:
-            for name in after:
-                pos = self.position.get(name)
-                if pos is not None and not touched.isdisjoint(self.causes[pos]):
-                    evidence.extend(
-                        w for w in self.rules[pos].evidence if w.evidence.cause in touched
-                    )
-        combined = combine(evidence)
+            for name in after:  # in the same order as before: combine's floats depend on it
+                entry = info.get(name)
+                if entry is not None and not touched.isdisjoint(entry[0]):
+                    evidence.extend(w for w in entry[1] if w.evidence.cause in touched)
+        combined = certainties(evidence)
         for cause in touched:
-            out[cause] = combined[cause].certainty
+            out[cause] = combined.get(cause, 0.0)  # no evidence left: 0, as combine gives
         return out
 
 

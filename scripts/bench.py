@@ -18,6 +18,11 @@ Measures, on this machine in this run (`make bench` < 3 minutes, `make bench-qui
      served by the same process, and sessions left alive in an in-process engine.
 It prints each figure and the ratios, and writes them all to a JSON file. Targets (issue 13)
 are printed beside the ratios; they are goals, not assertions.
+
+The case mix is a fixed sample of the golden and review cases, so that the run time does not
+grow with the case library: every k-th case of the mix (in file order), k the smallest that
+leaves at most MIX_LIMIT cases (QUICK_MIX_LIMIT with --quick). The same case set gives the
+same sample in every run; the sample's size and k are printed and written out (`mix`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import multiprocessing as mp
 import os
 import platform
@@ -34,7 +40,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 from google.protobuf import descriptor_pool, json_format, message_factory
@@ -46,16 +52,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from breakdown import breakdown, requests_mix  # noqa: E402
+# The service, the cases and the breakdown are imported where they are used, not here: each
+# of the 8 client processes (spawned) imports this module, and needs only grpc.
+if TYPE_CHECKING:
+    from cdss.evaluator import Evaluator
 
-from cdss.convert import case_from_proto  # noqa: E402
-from cdss.evaluator import Evaluator  # noqa: E402
-from tests.golden import CASES_DIR, REVIEW_DIR, load_cases  # noqa: E402
-from tests.serving import server_process  # noqa: E402
-
+T = TypeVar("T")
 SERVICE = "cdss.v1.FootDropDecisionSupport"
 LEVELS = ("SUMMARY", "STANDARD", "FULL")
 DEFAULT_LEVEL = "STANDARD"
+MIX_LIMIT = 140  # cases in the mix of `make bench`, at most (273 golden and review cases: 137)
+QUICK_MIX_LIMIT = 40  # and of `make bench-quick` (39)
 TARGETS = {
     "evaluate_p50_over_empty_p50": 2.5,
     "evaluate_p99_over_empty_p99": 3.0,
@@ -77,8 +84,16 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 def case_json() -> list[str]:
     """The mix: every golden and review case, as the JSON a caller would send."""
+    from tests.golden import CASES_DIR, REVIEW_DIR, load_cases
+
     cases = load_cases(CASES_DIR) + load_cases(REVIEW_DIR)
     return [json_format.MessageToJson(g.case, preserving_proto_field_name=True) for g in cases]
+
+
+def sample(items: list[T], limit: int) -> tuple[list[T], int]:
+    """Every k-th item, k the smallest that leaves at most `limit`; and k."""
+    k = max(1, math.ceil(len(items) / limit))
+    return items[::k], k
 
 
 def rss_kb(pid: int | None = None) -> int:
@@ -258,11 +273,11 @@ def _stop(started: Future[Any], cm: contextlib.AbstractContextManager[Any]) -> N
     cm.__exit__(None, None, None)
 
 
-def bench_engine(cases: list[str], rounds: int) -> dict[str, Any]:
+def bench_engine(cases: list[str], rounds: int, evaluator: Evaluator) -> dict[str, Any]:
     """The engine alone, default (STANDARD) detail where the engine has levels."""
     from cdss._proto import case_pb2
+    from cdss.convert import case_from_proto
 
-    evaluator = Evaluator.from_directory()
     facts = [case_from_proto(json_format.Parse(c, case_pb2.Case())) for c in cases]
     for c in facts:
         evaluator.evaluate(c)
@@ -275,7 +290,6 @@ def bench_engine(cases: list[str], rounds: int) -> dict[str, Any]:
             samples.append((time.perf_counter() - t) * 1000)
     elapsed = time.perf_counter() - started
     live = evaluator.engine.live_sessions
-    evaluator.close()
     return {
         **percentiles(samples),
         "per_second": round(len(samples) / elapsed, 1),
@@ -289,11 +303,17 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--memory-evaluations", type=int, default=None)
     args = parser.parse_args()
+    from breakdown import breakdown, requests_mix
+
+    from cdss.evaluator import Evaluator
+    from tests.serving import server_process
+
     started = time.perf_counter()
-    rounds = 1 if args.quick else 5
+    rounds = 2 if args.quick else 5
     seconds = 2.5 if args.quick else 10.0
     memory_evals = args.memory_evaluations or (2_000 if args.quick else 100_000)
-    cases = case_json()
+    library = case_json()
+    cases, every = sample(library, QUICK_MIX_LIMIT if args.quick else MIX_LIMIT)
     out: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -302,7 +322,9 @@ def main() -> int:
             "load_average": os.getloadavg(),
         },
         "cases_in_mix": len(cases),
+        "mix": {"cases": len(cases), "of": len(library), "every": every},
     }
+    print(f"mix: {len(cases)} of the {len(library)} golden and review cases (every {every})")
 
     pool = ClientPool(8)  # the clients and both servers start at once, then are measured
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
@@ -313,15 +335,16 @@ def main() -> int:
         stack.callback(_stop, two_f, two_cm)
         server, two = one_f.result(), two_f.result()  # started before anything is measured
         two.wait_for_workers(2)
-        mix = cases[::3] if args.quick else cases
-        print(f"engine alone ({len(mix)} cases of the mix) ...", flush=True)
-        out["engine"] = bench_engine(mix, rounds=1 if args.quick else 3)
+        print(f"engine alone ({len(cases)} cases of the mix) ...", flush=True)
+        local = Evaluator.from_directory()  # one compiled rule base for both in-process phases
+        stack.callback(local.close)
+        out["engine"] = bench_engine(cases, 2 if args.quick else 3, local)
         print(f"  {out['engine']}")
-        out["breakdown_us"] = breakdown(requests_mix()[:: 3 if args.quick else 1], rounds=2)
+        out["breakdown_us"] = breakdown(requests_mix()[::every], 2, local)
         print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
 
         print(f"one server process on {server.address}", flush=True)
-        seq = sequential(server.address, cases[::2] if args.quick else cases, rounds)
+        seq = sequential(server.address, cases, rounds)
         out["sequential"] = seq
         for name in ("Ping", "Check", *LEVELS):
             print(f"  {name:9} sequential: {seq[name]}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cdss.certainty import combine, noisy_or, rank
+from cdss.certainty import certainties, combine, noisy_or, rank
 from cdss.rulebase.model import Evidence, WeightedEvidence
 from cdss.vocabulary import CauseCategory, Urgency
 
@@ -61,3 +63,26 @@ def test_ranking_ties_go_to_result_support_then_alerts() -> None:
 def test_causes_without_support_rank_below_causes_with_support() -> None:
     scores = combine([ev("R1", PER, 0.004), ev("R2", L5, 0.3, -1)])
     assert rank(scores, {L5: Urgency.URGENCY_EMERGENCY})[0].cause == PER
+
+
+_EVIDENCE = st.lists(
+    st.builds(
+        ev,
+        st.sampled_from(["R1", "R2", "R3", "R4"]),
+        st.sampled_from([PER, L5, STROKE]),
+        st.floats(0.01, 0.99),
+        st.sampled_from([1, -1]),
+        st.sampled_from(["bedside", "prior", "result"]),
+    ),
+    max_size=12,
+)
+
+
+@given(_EVIDENCE)
+def test_certainties_are_combines_to_the_bit(items: list[WeightedEvidence]) -> None:
+    """The what-ifs' lean combination gives exactly (==, not approx) combine's certainties."""
+    combined = combine(items)
+    lean = certainties(items)
+    assert set(lean) == {w.evidence.cause for w in items}
+    for cause, score in combined.items():
+        assert lean.get(cause, 0.0) == score.certainty

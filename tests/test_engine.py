@@ -74,6 +74,55 @@ def test_compiled_predicates_equal_the_conditions(evaluator: Evaluator, case: Ca
             assert rule.test(props) == rule.condition.holds(props), rule.name
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases())
+def test_compiled_matchers_equal_the_conditions(evaluator: Evaluator, case: Case) -> None:
+    """Each rule's compiled matcher (what the explanations read) gives the leaves
+    Condition.matched gives, in its order, each with Leaf.holds, before and after chaining."""
+    units = build_units(case, frozenset(evaluator.compiled.drug_names))
+    _, final = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
+    for props in [*(u.props for u in units), *final]:
+        for rule in evaluator.compiled.by_name.values():
+            expected = [(leaf, leaf.holds(props)) for leaf in rule.condition.matched(props)]
+            assert rule.match(props) == expected, rule.name
+
+
+def test_a_matcher_of_nested_and_negated_conditions_equals_the_tree_walk() -> None:
+    """Every combinator, nested, negated and empty, against the tree walk on every props."""
+    import itertools
+
+    from cdss.rulebase.compiled_conditions import matcher
+    from cdss.rulebase.conditions import AllOf, AnyOf, Described, Leaf, Not
+    from cdss.rulebase.refs import fact_ref
+
+    a, b, c = (Leaf(fact_ref(f"history.{n}"), f"history_{n}", "is", True) for n in "abc")
+    d = Leaf(fact_ref("patient.age_years"), "patient_age_years", "ge", 50)
+    conditions = [
+        AllOf((a, Not(AnyOf((b, c))), d)),
+        AnyOf((Not(AllOf((a, b))), Described("x", AllOf((c, Not(d)))))),
+        Not(AllOf((AnyOf((a, Not(b))), AllOf(())))),
+        AnyOf((AnyOf(()), Not(Not(a)), AllOf((Not(c), d)))),
+    ]
+    values = [None, True, False]
+    for condition in conditions:
+        match = matcher(condition)
+        for va, vb, vc, vd in itertools.product(values, values, values, [None, 40, 60]):
+            props = {
+                k: v
+                for k, v in (
+                    ("history_a", va),
+                    ("history_b", vb),
+                    ("history_c", vc),
+                    ("patient_age_years", vd),
+                )
+                if v is not None
+            }
+            expected = [(leaf, leaf.holds(props)) for leaf in condition.matched(props)]
+            assert match(props) == expected, (condition, props)
+
+
 def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
     from tests.conftest import PERONEAL_CASE, case_facts
 
@@ -304,3 +353,22 @@ def test_every_what_if_of_every_test_case_equals_a_full_evaluation(evaluator: Ev
                             assert abs(incremental[cause] - certainty) < 1e-9, (*where, cause)
                         probed += 1
     assert probed > 100  # the test cases do exercise the ranking
+
+
+def test_what_ifs_evaluate_every_rule_that_can_reach_evidence(evaluator: Evaluator) -> None:
+    """cdss/whatif.py re-evaluates only the rules that can reach a cause's evidence: every rule
+    with evidence, and every rule concluding a finding that such a rule reads."""
+    whatif = evaluator.next_questions.whatif
+    by_pos = dict(enumerate(whatif.rules))
+    for rule in whatif.rules:
+        reads_reaching = any(
+            by_pos[reader].name in whatif.reaching
+            for prop in rule.finding_props
+            for reader in whatif.readers.get(prop, ())
+        )
+        assert (rule.name in whatif.reaching) == (bool(rule.evidence) or reads_reaching), rule.name
+    for prop, positions in whatif._readers.items():
+        assert all(by_pos[pos].name in whatif.reaching for pos in positions), prop
+        assert set(positions) == {
+            p for p in whatif.readers[prop] if by_pos[p].name in whatif.reaching
+        }

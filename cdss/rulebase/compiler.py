@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdss.errors import RuleBaseError, RuleProblem
-from cdss.rulebase.conditions import Condition, and_, durable_expressions, predicate
+from cdss.rulebase.compiled_conditions import Matched, matcher, predicate
+from cdss.rulebase.conditions import Condition, and_, durable_expressions
 from cdss.rulebase.fact_types import property_name
 from cdss.rulebase.model import Rule, RuleBase, WeightedEvidence
 
@@ -45,9 +46,12 @@ class CompiledRule:
     evidence: tuple[WeightedEvidence, ...]  # its evidence for and against causes
     # condition.holds compiled into one function, at load (the what-ifs' inner loop)
     test: Callable[[Mapping[str, Any]], bool] = field(init=False, repr=False, compare=False)
+    # condition.matched compiled likewise, each leaf with whether it holds (the explanations)
+    match: Callable[[Mapping[str, Any]], Matched] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "test", predicate(self.condition))
+        object.__setattr__(self, "match", matcher(self.condition))
 
 
 @dataclass(frozen=True, slots=True)
