@@ -52,50 +52,26 @@ def noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
-def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore]:
-    """Combine every fired evidence conclusion into one score per cause (all 16 causes)."""
-    strongest: dict[tuple[str, CauseCategory, int, str], float] = {}
+Strongest = dict[tuple[str, CauseCategory, int, str], float]
+
+
+def _strongest(items: Iterable[WeightedEvidence]) -> Strongest:
+    """Each rule's largest weight per cause, direction and basis (a rule firing for both legs
+    counts once)."""
+    strongest: Strongest = {}
     for item in items:
         e = item.evidence
         key = (item.rule_id, e.cause, e.direction, e.basis)
         strongest[key] = max(strongest.get(key, 0.0), e.weight)
-    scores = {c: CauseScore(c) for c in CAUSES}
-    buckets: dict[tuple[CauseCategory, int, str], list[float]] = {}
-    for (rule_id, cause, direction, basis), weight in strongest.items():
-        buckets.setdefault((cause, direction, basis), []).append(weight)
-        rules = scores[cause].supporting_rules if direction > 0 else scores[cause].against_rules
-        if rule_id not in rules:
-            rules.append(rule_id)
-    for (cause, direction, basis), weights in buckets.items():
-        s = scores[cause]
-        value = noisy_or(weights)
-        if direction > 0 and basis != "result":
-            s.support_bedside = 1.0 - (1.0 - s.support_bedside) * (1.0 - value)
-        elif direction > 0:
-            s.support_result = value
-        elif basis == "bedside":
-            s.against_bedside = value
-        else:
-            s.against_result = value
-    for s in scores.values():
-        bedside = s.support_bedside * (1.0 - s.against_bedside)
-        s.certainty = (1.0 - (1.0 - bedside) * (1.0 - s.support_result)) * (1.0 - s.against_result)
-    return scores
+    return strongest
 
 
-def certainties(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, float]:
-    """The certainty of every cause the items give evidence about, exactly as `combine` computes
-    it (the same operations in the same order, so the same floats), without building a
-    CauseScore and its rule lists for all causes: what the what-ifs need, many times per call."""
-    strongest: dict[tuple[str, CauseCategory, int, str], float] = {}
-    for item in items:
-        e = item.evidence
-        key = (item.rule_id, e.cause, e.direction, e.basis)
-        strongest[key] = max(strongest.get(key, 0.0), e.weight)
+def _parts(strongest: Strongest) -> dict[CauseCategory, list[float]]:
+    """Per cause with evidence: [support bedside (base rates included), against bedside,
+    support result, against result], each a noisy-OR of its rules' weights."""
     buckets: dict[tuple[CauseCategory, int, str], list[float]] = {}
     for (_, cause, direction, basis), weight in strongest.items():
         buckets.setdefault((cause, direction, basis), []).append(weight)
-    # per cause: support bedside, against bedside, support result, against result
     parts: dict[CauseCategory, list[float]] = {}
     for (cause, direction, basis), weights in buckets.items():
         s = parts.get(cause)
@@ -110,11 +86,39 @@ def certainties(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, float]
             s[1] = value
         else:
             s[3] = value
-    out = {}
-    for cause, (support_bedside, against_bedside, support_result, against_result) in parts.items():
-        bedside = support_bedside * (1.0 - against_bedside)
-        out[cause] = (1.0 - (1.0 - bedside) * (1.0 - support_result)) * (1.0 - against_result)
-    return out
+    return parts
+
+
+def _certainty(
+    support_bedside: float, against_bedside: float, support_result: float, against_result: float
+) -> float:
+    bedside = support_bedside * (1.0 - against_bedside)
+    return (1.0 - (1.0 - bedside) * (1.0 - support_result)) * (1.0 - against_result)
+
+
+def combine(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, CauseScore]:
+    """Combine every fired evidence conclusion into one score per cause (all 16 causes)."""
+    strongest = _strongest(items)
+    scores = {c: CauseScore(c) for c in CAUSES}
+    for rule_id, cause, direction, _ in strongest:
+        rules = scores[cause].supporting_rules if direction > 0 else scores[cause].against_rules
+        if rule_id not in rules:
+            rules.append(rule_id)
+    for cause, (sb, db, sr, dr) in _parts(strongest).items():
+        s = scores[cause]
+        s.support_bedside, s.against_bedside, s.support_result, s.against_result = sb, db, sr, dr
+    for s in scores.values():
+        s.certainty = _certainty(
+            s.support_bedside, s.against_bedside, s.support_result, s.against_result
+        )
+    return scores
+
+
+def certainties(items: Iterable[WeightedEvidence]) -> dict[CauseCategory, float]:
+    """The certainty of every cause the items give evidence about, exactly as `combine` computes
+    it (the same functions, so the same floats), without building a CauseScore and its rule
+    lists for all causes: what the what-ifs need, many times per call."""
+    return {cause: _certainty(*part) for cause, part in _parts(_strongest(items)).items()}
 
 
 def rank(
