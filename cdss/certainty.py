@@ -59,10 +59,10 @@ def _strongest(items: Iterable[WeightedEvidence]) -> Strongest:
     """Each rule's largest weight per cause, direction and basis (a rule firing for both legs
     counts once)."""
     strongest: Strongest = {}
+    get = strongest.get
     for item in items:
-        e = item.evidence
-        key = (item.rule_id, e.cause, e.direction, e.basis)
-        strongest[key] = max(strongest.get(key, 0.0), e.weight)
+        key = item.key
+        strongest[key] = max(get(key, 0.0), item.evidence.weight)
     return strongest
 
 

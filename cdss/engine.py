@@ -23,9 +23,8 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
-from typing import Any
+from typing import Any, NamedTuple
 
 import durable_rules_engine as dre
 
@@ -36,9 +35,9 @@ from cdss.rulebase.compiler import SINK_NAME, UNIT_PROP, CompiledRule, CompiledR
 _ruleset_ids = itertools.count(1)
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
-    """One rule that fired, on one unit, in one stratum."""
+class Firing(NamedTuple):
+    """One rule that fired, on one unit, in one stratum (a named tuple: tens are made per call,
+    and a frozen dataclass costs several times more to construct)."""
 
     stratum: int
     rule: CompiledRule
@@ -123,6 +122,9 @@ class Engine:
                     f"durable-rules rejected stratum {stratum.index} ({exc}); rules: {culprits}"
                 ) from exc
         self.live_sessions = 0  # sessions created and not yet deleted (0 between calls)
+        # firings are ordered by rule, its mirror after it, then unit (0 or 1): one int per
+        # durable rule name, built here, is the sort key of a (name, unit) pair plus the unit
+        self._order = {name: (r.index * 2 + r.mirrored) * 2 for name, r in compiled.by_name.items()}
 
     def close(self) -> None:
         with self._lock:
@@ -158,12 +160,10 @@ class Engine:
                         p.update(extra)
                         e.update(extra_pieces)
                     causes_added = True
-                by_name = self.compiled.by_name
-                fired = [
-                    Firing(stratum.index, by_name[name], unit)
-                    for name, unit in self._fire(handle, stratum, pieces)
-                ]
-                fired.sort(key=lambda f: (f.rule.index, f.rule.mirrored, f.unit))
+                by_name, order, index = self.compiled.by_name, self._order, stratum.index
+                pairs = self._fire(handle, stratum, pieces)
+                pairs.sort(key=lambda p: order[p[0]] + p[1])
+                fired = [Firing(index, by_name[name], unit) for name, unit in pairs]
                 for f in fired:
                     for prop in f.rule.finding_props:
                         props[f.unit][prop] = True

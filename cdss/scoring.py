@@ -8,13 +8,13 @@ ranking of what to ask next: certainties are combined once per evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cdss.certainty import CauseScore, combine, rank
 from cdss.engine import Firing
-from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.model import AlertConclusion, Thresholds
 from cdss.rulebase.refs import cause_property, close_call_property
 from cdss.vocabulary import URGENCY_ORDER, CauseCategory, Likelihood, Urgency
@@ -31,15 +31,30 @@ class Scores:
         return {c: s.certainty for c, s in self.by_cause.items()}
 
 
-def alert_urgency(firings: Iterable[Firing]) -> dict[CauseCategory, Urgency]:
-    """Per cause, the most urgent non-routine alert that names it."""
+AlertsOfRule = tuple[tuple[CauseCategory, Urgency], ...]
+
+
+def rule_alerts(rule: CompiledRule) -> AlertsOfRule:
+    """The (cause, urgency) pairs of a rule's non-routine alerts, in its conclusions' order."""
+    return tuple(
+        (cause, c.urgency)
+        for c in rule.rule.then
+        if isinstance(c, AlertConclusion) and c.urgency != Urgency.URGENCY_ROUTINE
+        for cause in c.concerns
+    )
+
+
+def alert_urgency(
+    firings: Iterable[Firing], alerts: Mapping[str, AlertsOfRule] | None = None
+) -> dict[CauseCategory, Urgency]:
+    """Per cause, the most urgent non-routine alert that names it (alerts: each rule's
+    `rule_alerts` by durable rule name, built at load; computed here when not given)."""
     out: dict[CauseCategory, Urgency] = {}
     for f in firings:
-        for c in f.rule.rule.then:
-            if isinstance(c, AlertConclusion) and c.urgency != Urgency.URGENCY_ROUTINE:
-                for cause in c.concerns:
-                    if cause not in out or URGENCY_ORDER[c.urgency] < URGENCY_ORDER[out[cause]]:
-                        out[cause] = c.urgency
+        pairs = alerts[f.rule.name] if alerts is not None else rule_alerts(f.rule)
+        for cause, urgency in pairs:
+            if cause not in out or URGENCY_ORDER[urgency] < URGENCY_ORDER[out[cause]]:
+                out[cause] = urgency
     return out
 
 
@@ -50,6 +65,12 @@ class Scoring:
         self.thresholds: Thresholds = compiled.rulebase.meta.thresholds
         # the first stratum that tests cause certainties: the evidence is complete before it
         self.barrier = min((s.index for s in compiled.strata if s.needs_causes), default=10**6)
+        # what scoring reads of each rule, at load: its non-routine alerts; and every cause's
+        # certainty and rank property names
+        self._alerts = {name: rule_alerts(r) for name, r in compiled.by_name.items()}
+        self._props = {
+            c: (cause_property(c, "certainty"), cause_property(c, "rank")) for c in CauseCategory
+        }
 
     def before_causes(self, firings: list[Firing]) -> list[Firing]:
         """The firings of the strata before the first one that tests cause certainties."""
@@ -59,7 +80,7 @@ class Scoring:
         """Combine the evidence of the firings (those before the barrier: the ranking is the
         one the later rules saw; alerts raised later do not re-rank)."""
         scores = combine(w for f in firings for w in f.rule.evidence)
-        urgency = alert_urgency(firings)
+        urgency = alert_urgency(firings, self._alerts)
         return Scores(scores, rank(scores, urgency), urgency)
 
     def cause_props(self, scores: Scores) -> dict[str, Any]:
@@ -67,9 +88,11 @@ class Scoring:
         for the rules of the strata after the evidence."""
         ranked = scores.ranked
         out: dict[str, Any] = {}
+        names = self._props
         for i, s in enumerate(ranked, start=1):
-            out[cause_property(s.cause, "certainty")] = round(s.certainty, 4)
-            out[cause_property(s.cause, "rank")] = i if s.has_support else 99
+            certainty, rank_ = names[s.cause]
+            out[certainty] = round(s.certainty, 4)
+            out[rank_] = i if s.has_support else 99
         first, second = ranked[0], ranked[1]
         gap = round(first.certainty, 2) - round(second.certainty, 2)
         if second.has_support and gap < self.thresholds.close_call:

@@ -44,6 +44,13 @@ class WeightedEvidence:
 
     rule_id: str
     evidence: Evidence
+    # (rule id, cause, direction, basis): what one rule's weight is the largest of when it
+    # fires for both legs (cdss.certainty); built once here, read in every combination
+    key: tuple[str, CauseCategory, int, Basis] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        e = self.evidence
+        object.__setattr__(self, "key", (self.rule_id, e.cause, e.direction, e.basis))
 
 
 @dataclass(frozen=True, slots=True)
