@@ -8,7 +8,7 @@ PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick load-test chaos postgres browser test-certs clean
+.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick bench-memory load-test chaos postgres browser test-certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ clinical-report: $(STAMP) ## per case set and cause: top-1/top-3, alerts, tests;
 
 bench: $(STAMP) ## benchmark against the empty gRPC call (< 3 min); prints ratios, writes bench-results.json
 	$(BIN)/python scripts/bench.py
+
+bench-memory: $(STAMP) ## the worker's memory over all of 100,000 evaluations, no time limit (minutes), to bench-memory.json
+	$(BIN)/python scripts/bench.py --memory-only --out bench-memory.json
 
 bench-quick: $(STAMP) ## the same figures from shorter runs (< 40 s), written to bench-quick.json
 	$(BIN)/python scripts/bench.py --quick --out bench-quick.json

@@ -102,6 +102,12 @@ def rss_kb(pid: int | None = None) -> int:
     return int(line.split()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ---- a client that knows the service only by reflection ------------------------------------
 
 
@@ -171,6 +177,25 @@ def sequential(address: str, cases: list[str], rounds: int) -> dict[str, Any]:
         level: {"mean": round(statistics.fmean(s)), "max": max(s)} for level, s in sizes.items()
     }
     out["detail_supported"] = all(v is not None for v in reflected.levels.values())
+    return out
+
+
+def server_cpu(address: str, pid: int, payloads: list[bytes], calls: int) -> dict[str, float]:
+    """The worker's CPU per call (ms), its gRPC threads included, for the empty call and for
+    Evaluate at the default level, each called `calls` times back to back by one client: what
+    the server spends, whatever the load of the machine does to the latencies. Its inverse
+    bounds the evaluations per second one process can serve."""
+    out: dict[str, float] = {}
+    with grpc.insecure_channel(address) as channel:
+        for name, bodies in (("Ping", [b""]), ("Evaluate", payloads)):
+            call = _raw(channel, name)
+            call(bodies[0], timeout=30)
+            before = cpu_seconds(pid)
+            for i in range(calls):
+                call(bodies[i % len(bodies)], timeout=30)
+            out[f"{name}_ms"] = round((cpu_seconds(pid) - before) / calls * 1000, 3)
+    out["evaluate_over_empty"] = round(out["Evaluate_ms"] / out["Ping_ms"], 2)
+    out["evaluations_per_second_bound"] = round(1000 / out["Evaluate_ms"], 1)
     return out
 
 
@@ -297,18 +322,71 @@ def bench_engine(cases: list[str], rounds: int, evaluator: Evaluator) -> dict[st
     }
 
 
+def memory_only(evaluations: int, out_path: str) -> int:
+    """The memory phase alone, all `evaluations` done (no time limit): the worker's RSS after
+    a warm-up and after every tenth of them, so that flat means flat over the whole run."""
+    from tests.serving import server_process
+
+    started = time.perf_counter()
+    cases = case_json()
+    pool = ClientPool(8)
+    samples: list[dict[str, Any]] = []
+    try:
+        with server_process(workers=1) as server:
+            (worker,) = server.workers()
+            payloads = default_requests(server.address, cases)
+            per_client = max(1, evaluations // 10 // len(pool.procs))
+            pool.run(server.address, "Evaluate", payloads, 600, 2 * len(payloads) // 8 + 1)
+            before = rss_kb(worker)
+            print(f"memory: {evaluations} evaluations, RSS after warm-up {before} kB", flush=True)
+            done = 0
+            while done < evaluations:
+                done += pool.run(server.address, "Evaluate", payloads, 3600, per_client)
+                samples.append({"evaluations": done, "rss_kb": rss_kb(worker)})
+                print(f"  {samples[-1]}", flush=True)
+    finally:
+        pool.close()
+    after = samples[-1]["rss_kb"]
+    out = {
+        "evaluations": samples[-1]["evaluations"],
+        "cases": len(cases),
+        "rss_before_kb": before,
+        "rss_after_kb": after,
+        "rss_growth": round(after / before - 1, 4),
+        # from the first tenth on: what a leak would add, once caches and arenas are warm
+        "rss_growth_after_first_tenth": round(after / samples[0]["rss_kb"] - 1, 4),
+        "samples": samples,
+        "seconds": round(time.perf_counter() - started, 1),
+        "load_average": os.getloadavg(),
+    }
+    Path(out_path).write_text(json.dumps(out, indent=2) + "\n")
+    growth, later = out["rss_growth"], out["rss_growth_after_first_tenth"]
+    print(f"RSS growth {growth:+.2%} over {out['evaluations']} evaluations")
+    print(f"  ({later:+.2%} after the first tenth); written to {out_path}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs (< 40 s)")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--memory-evaluations", type=int, default=None)
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the memory phase, every evaluation asked for and no time limit "
+        "(make bench-memory: 100,000, several minutes), RSS sampled every tenth",
+    )
     args = parser.parse_args()
-    from breakdown import breakdown, requests_mix
+    if args.memory_only:
+        return memory_only(args.memory_evaluations or 100_000, args.out)
+    from breakdown import breakdown, engine_floor, requests_mix
 
     from cdss.evaluator import Evaluator
     from tests.serving import server_process
 
     started = time.perf_counter()
+    phases: dict[str, float] = {"start": started}  # the time each phase ended, in order
     rounds = 2 if args.quick else 5
     seconds = 2.5 if args.quick else 10.0
     memory_evals = args.memory_evaluations or (2_000 if args.quick else 100_000)
@@ -335,13 +413,18 @@ def main() -> int:
         stack.callback(_stop, two_f, two_cm)
         server, two = one_f.result(), two_f.result()  # started before anything is measured
         two.wait_for_workers(2)
+        phases["servers and clients started"] = time.perf_counter()
         print(f"engine alone ({len(cases)} cases of the mix) ...", flush=True)
         local = Evaluator.from_directory()  # one compiled rule base for both in-process phases
         stack.callback(local.close)
         out["engine"] = bench_engine(cases, 2 if args.quick else 3, local)
         print(f"  {out['engine']}")
-        out["breakdown_us"] = breakdown(requests_mix()[::every], 2, local)
+        mix = requests_mix()[::every]
+        out["breakdown_us"] = breakdown(mix, 2 if args.quick else 3, local)
         print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
+        out["engine_floor"] = engine_floor(mix, 2 if args.quick else 3, local)
+        print(f"  durable-rules alone (the engine's sessions replayed): {out['engine_floor']}")
+        phases["engine alone, breakdown, floor"] = time.perf_counter()
 
         print(f"one server process on {server.address}", flush=True)
         seq = sequential(server.address, cases, rounds)
@@ -349,7 +432,12 @@ def main() -> int:
         for name in ("Ping", "Check", *LEVELS):
             print(f"  {name:9} sequential: {seq[name]}")
         print(f"  bytes per response: {seq['bytes_per_response']}")
+        phases["sequential"] = time.perf_counter()
         payloads = default_requests(server.address, cases)
+        (worker,) = server.workers()
+        out["server_cpu"] = server_cpu(server.address, worker, payloads, 150 if args.quick else 600)
+        print(f"  server CPU per call (ms):  {out['server_cpu']}")
+        phases["server CPU"] = time.perf_counter()
         # the empty call's throughput: what 8 clients reach on this machine when the server
         # does nothing, the ceiling the evaluations per second are read against
         out["empty_concurrent_1proc"] = concurrent(pool, server.address, "Ping", [b""], seconds)
@@ -358,17 +446,24 @@ def main() -> int:
             pool, server.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_1proc']}")
-        (worker,) = server.workers()
+        phases["8 clients"] = time.perf_counter()
         print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
         out["memory"] = memory_over(
             pool, server.address, worker, payloads, memory_evals, 4.0 if args.quick else 60.0
         )
         print(f"  {out['memory']}")
+        phases["memory"] = time.perf_counter()
         print(f"two server processes on {two.address}", flush=True)
         out["evaluate_concurrent_2proc"] = concurrent(
             pool, two.address, "Evaluate", payloads, seconds
         )
         print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_2proc']}")
+        phases["two processes"] = time.perf_counter()
+    phases["stopped"] = time.perf_counter()
+    marks = list(phases.items())
+    out["phase_seconds"] = {
+        name: round(t - marks[i - 1][1], 1) for i, (name, t) in enumerate(marks) if i
+    }
 
     ping_s, default = seq["Ping"], seq[DEFAULT_LEVEL]
     ratios: dict[str, float] = {
@@ -395,6 +490,10 @@ def main() -> int:
             seq[level]["p99_ms"] / ping_s["p99_ms"], 2
         )
     ratios["engine_p50_over_empty_p50"] = round(out["engine"]["p50_ms"] / ping_s["p50_ms"], 2)
+    ratios["server_cpu_evaluate_over_empty"] = out["server_cpu"]["evaluate_over_empty"]
+    ratios["evaluations_per_second_bound_by_server_cpu"] = out["server_cpu"][
+        "evaluations_per_second_bound"
+    ]
     out["ratios"] = ratios
     out["targets"] = TARGETS
     print("\nratios (measured in this run; target in brackets):")
@@ -406,6 +505,7 @@ def main() -> int:
             ok = value >= target if higher else value <= target
             mark = f"  [{'≥' if higher else '≤'} {target}: {'met' if ok else 'NOT met'}]"
         print(f"  {key:38} {value}{mark}")
+    print(f"\nseconds per phase: {out['phase_seconds']}")
     out["seconds"] = round(time.perf_counter() - started, 1)
     Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
     print(f"\nresults written to {args.out} ({out['seconds']} s)")

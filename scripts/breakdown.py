@@ -21,6 +21,7 @@ changed or re-implemented here), so the figures follow the code as it is:
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import defaultdict
@@ -120,6 +121,51 @@ def breakdown(
     out["sessions_per_call"] = round(sessions / calls, 2)
     out["calls"] = calls
     return out
+
+
+def engine_floor(requests: list[bytes], rounds: int, ev: evaluator.Evaluator) -> dict[str, Any]:
+    """What durable-rules alone costs per call: the sessions of every call of the mix (the
+    facts the engine asserted, recorded in one pass), replayed in call order through the same
+    rulesets (assert, action loop, delete), with no Python around them but the loop. The
+    floor under the engine stage that no change outside durable-rules can lower."""
+    import durable_rules_engine as dre
+
+    recorded: list[tuple[int, int, str]] = []  # (handle, facts in the session, JSON)
+    original = dre.assert_fact, dre.assert_facts
+
+    def one(handle: int, fact: str) -> Any:
+        recorded.append((handle, 1, fact))
+        return original[0](handle, fact)
+
+    def many(handle: int, facts: str) -> Any:
+        recorded.append((handle, 2, facts))
+        return original[1](handle, facts)
+
+    dre.assert_fact, dre.assert_facts = one, many  # the engine calls them through the module
+    try:
+        for raw in requests:
+            answer_module.answer(ev, foot_drop_service_pb2.EvaluateRequest.FromString(raw), 1 << 20)
+    finally:
+        dre.assert_fact, dre.assert_facts = original
+    sid = re.compile(r'"sid":"[0-9]+"')
+    sessions = [(h, n, sid.split(f)) for h, n, f in recorded]  # each fact's session id cut out
+    cpu = 0.0
+    for r in range(rounds):
+        t = time.thread_time()
+        for i, (handle, n, parts) in enumerate(sessions):
+            name = f"floor{r}_{i}"
+            text = f'"sid":"{name}"'.join(parts)
+            _, state = (dre.assert_fact if n == 1 else dre.assert_facts)(handle, text)
+            result = dre.start_action_for_state(handle, state)
+            while result:
+                result = dre.complete_and_start_action(handle, state)
+            dre.delete_state(handle, name)
+        cpu += time.thread_time() - t
+    calls = len(requests) * rounds
+    return {
+        "durable_rules_us_per_call": round(cpu / calls * 1e6, 1),
+        "sessions_per_call": round(len(sessions) / len(requests), 2),
+    }
 
 
 def requests_mix(detail: int | None = None) -> list[bytes]:
