@@ -380,13 +380,44 @@ def main() -> int:
     args = parser.parse_args()
     if args.memory_only:
         return memory_only(args.memory_evaluations or 100_000, args.out)
-    from breakdown import breakdown, engine_floor, requests_mix
-
-    from cdss.evaluator import Evaluator
     from tests.serving import server_process
 
     started = time.perf_counter()
     phases: dict[str, float] = {"start": started}  # the time each phase ended, in order
+    pool = ClientPool(8)  # the clients and both servers start first, while the cases load
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
+        one_cm, two_cm = server_process(workers=1), server_process(workers=2)
+        one_f, two_f = starting.submit(one_cm.__enter__), starting.submit(two_cm.__enter__)
+        stack.callback(pool.close)
+        stack.callback(_stop, one_f, one_cm)
+        stack.callback(_stop, two_f, two_cm)
+        out = measure(args, pool, one_f, two_f, phases)
+    phases["stopped"] = time.perf_counter()
+    marks = list(phases.items())
+    out["phase_seconds"] = {
+        name: round(t - marks[i - 1][1], 1) for i, (name, t) in enumerate(marks) if i
+    }
+    report(out)
+    print(f"\nseconds per phase: {out['phase_seconds']}")
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    print(f"\nresults written to {args.out} ({out['seconds']} s)")
+    return 0
+
+
+def measure(
+    args: argparse.Namespace,
+    pool: ClientPool,
+    one_f: Future[Any],
+    two_f: Future[Any],
+    phases: dict[str, float],
+) -> dict[str, Any]:
+    """Every figure of `make bench` but the ratios, on the servers being started."""
+    from breakdown import breakdown, engine_floor
+
+    from cdss._proto import case_pb2, foot_drop_service_pb2
+    from cdss.evaluator import Evaluator
+
     rounds = 2 if args.quick else 5
     seconds = 2.5 if args.quick else 10.0
     memory_evals = args.memory_evaluations or (2_000 if args.quick else 100_000)
@@ -403,84 +434,78 @@ def main() -> int:
         "mix": {"cases": len(cases), "of": len(library), "every": every},
     }
     print(f"mix: {len(cases)} of the {len(library)} golden and review cases (every {every})")
-
-    pool = ClientPool(8)  # the clients and both servers start at once, then are measured
-    with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
-        one_cm, two_cm = server_process(workers=1), server_process(workers=2)
-        one_f, two_f = starting.submit(one_cm.__enter__), starting.submit(two_cm.__enter__)
-        stack.callback(pool.close)
-        stack.callback(_stop, one_f, one_cm)
-        stack.callback(_stop, two_f, two_cm)
-        server, two = one_f.result(), two_f.result()  # started before anything is measured
-        two.wait_for_workers(2)
-        phases["servers and clients started"] = time.perf_counter()
-        print(f"engine alone ({len(cases)} cases of the mix) ...", flush=True)
-        local = Evaluator.from_directory()  # one compiled rule base for both in-process phases
-        stack.callback(local.close)
-        out["engine"] = bench_engine(cases, 2 if args.quick else 3, local)
-        print(f"  {out['engine']}")
-        mix = requests_mix()[::every]
-        out["breakdown_us"] = breakdown(mix, 2 if args.quick else 3, local)
+    local = Evaluator.from_directory()  # one compiled rule base for the in-process phases
+    try:
+        in_rounds = 2 if args.quick else 3
+        mix = [
+            foot_drop_service_pb2.EvaluateRequest(
+                case=json_format.Parse(text, case_pb2.Case())
+            ).SerializeToString()
+            for text in cases
+        ]
+        # in CPU time, so they can run while the servers start
+        out["breakdown_us"] = breakdown(mix, in_rounds, local)
         print(f"  server-side breakdown (µs per call): {out['breakdown_us']}")
-        out["engine_floor"] = engine_floor(mix, 2 if args.quick else 3, local)
+        out["engine_floor"] = engine_floor(mix, in_rounds, local)
         print(f"  durable-rules alone (the engine's sessions replayed): {out['engine_floor']}")
-        phases["engine alone, breakdown, floor"] = time.perf_counter()
+        server, two = one_f.result(), two_f.result()  # started before anything is timed
+        two.wait_for_workers(2)
+        phases["cases, breakdown, floor (while the servers start)"] = time.perf_counter()
+        print(f"engine alone ({len(cases)} cases of the mix) ...", flush=True)
+        out["engine"] = bench_engine(cases, in_rounds, local)
+        print(f"  {out['engine']}")
+    finally:
+        local.close()
+    phases["engine alone"] = time.perf_counter()
 
-        print(f"one server process on {server.address}", flush=True)
-        seq = sequential(server.address, cases, rounds)
-        out["sequential"] = seq
-        for name in ("Ping", "Check", *LEVELS):
-            print(f"  {name:9} sequential: {seq[name]}")
-        print(f"  bytes per response: {seq['bytes_per_response']}")
-        phases["sequential"] = time.perf_counter()
-        payloads = default_requests(server.address, cases)
-        (worker,) = server.workers()
-        out["server_cpu"] = server_cpu(server.address, worker, payloads, 150 if args.quick else 600)
-        print(f"  server CPU per call (ms):  {out['server_cpu']}")
-        phases["server CPU"] = time.perf_counter()
-        # the empty call's throughput: what 8 clients reach on this machine when the server
-        # does nothing, the ceiling the evaluations per second are read against
-        out["empty_concurrent_1proc"] = concurrent(pool, server.address, "Ping", [b""], seconds)
-        print(f"  Ping, 8 clients:           {out['empty_concurrent_1proc']}")
-        out["evaluate_concurrent_1proc"] = concurrent(
-            pool, server.address, "Evaluate", payloads, seconds
-        )
-        print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_1proc']}")
-        phases["8 clients"] = time.perf_counter()
-        print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
-        out["memory"] = memory_over(
-            pool, server.address, worker, payloads, memory_evals, 4.0 if args.quick else 60.0
-        )
-        print(f"  {out['memory']}")
-        phases["memory"] = time.perf_counter()
-        print(f"two server processes on {two.address}", flush=True)
-        out["evaluate_concurrent_2proc"] = concurrent(
-            pool, two.address, "Evaluate", payloads, seconds
-        )
-        print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_2proc']}")
-        phases["two processes"] = time.perf_counter()
-    phases["stopped"] = time.perf_counter()
-    marks = list(phases.items())
-    out["phase_seconds"] = {
-        name: round(t - marks[i - 1][1], 1) for i, (name, t) in enumerate(marks) if i
-    }
+    print(f"one server process on {server.address}", flush=True)
+    seq = sequential(server.address, cases, rounds)
+    out["sequential"] = seq
+    for name in ("Ping", "Check", *LEVELS):
+        print(f"  {name:9} sequential: {seq[name]}")
+    print(f"  bytes per response: {seq['bytes_per_response']}")
+    phases["sequential"] = time.perf_counter()
+    payloads = default_requests(server.address, cases)
+    (worker,) = server.workers()
+    out["server_cpu"] = server_cpu(server.address, worker, payloads, 150 if args.quick else 600)
+    print(f"  server CPU per call (ms):  {out['server_cpu']}")
+    phases["server CPU"] = time.perf_counter()
+    # the empty call's throughput: what 8 clients reach on this machine when the server
+    # does nothing, the ceiling the evaluations per second are read against
+    out["empty_concurrent_1proc"] = concurrent(pool, server.address, "Ping", [b""], seconds)
+    print(f"  Ping, 8 clients:           {out['empty_concurrent_1proc']}")
+    out["evaluate_concurrent_1proc"] = concurrent(
+        pool, server.address, "Evaluate", payloads, seconds
+    )
+    print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_1proc']}")
+    phases["8 clients"] = time.perf_counter()
+    print(f"memory: {memory_evals} evaluations by the worker ...", flush=True)
+    out["memory"] = memory_over(
+        pool, server.address, worker, payloads, memory_evals, 3.0 if args.quick else 60.0
+    )
+    print(f"  {out['memory']}")
+    phases["memory"] = time.perf_counter()
+    print(f"two server processes on {two.address}", flush=True)
+    out["evaluate_concurrent_2proc"] = concurrent(pool, two.address, "Evaluate", payloads, seconds)
+    print(f"  Evaluate, 8 clients:       {out['evaluate_concurrent_2proc']}")
+    phases["two processes"] = time.perf_counter()
+    return out
 
+
+def report(out: dict[str, Any]) -> None:
+    """The ratios against the targets, added to `out` and printed."""
+    seq = out["sequential"]
     ping_s, default = seq["Ping"], seq[DEFAULT_LEVEL]
+    one, two = out["evaluate_concurrent_1proc"], out["evaluate_concurrent_2proc"]
     ratios: dict[str, float] = {
         "evaluate_p50_over_empty_p50": round(default["p50_ms"] / ping_s["p50_ms"], 2),
         "evaluate_p99_over_empty_p99": round(default["p99_ms"] / ping_s["p99_ms"], 2),
-        "evaluations_per_second_per_process": out["evaluate_concurrent_1proc"]["per_second"],
-        "scaling_2_over_1": round(
-            out["evaluate_concurrent_2proc"]["per_second"]
-            / out["evaluate_concurrent_1proc"]["per_second"],
-            2,
-        ),
+        "evaluations_per_second_per_process": one["per_second"],
+        "scaling_2_over_1": round(two["per_second"] / one["per_second"], 2),
     }
     ratios["empty_per_second_per_process"] = out["empty_concurrent_1proc"]["per_second"]
     ratios["evaluations_per_second_over_empty"] = round(
-        out["evaluate_concurrent_1proc"]["per_second"]
-        / out["empty_concurrent_1proc"]["per_second"],
-        3,
+        one["per_second"] / out["empty_concurrent_1proc"]["per_second"], 3
     )
     for level in LEVELS:
         ratios[f"{level.lower()}_p50_over_empty_p50"] = round(
@@ -504,12 +529,7 @@ def main() -> int:
             higher = key in ("evaluations_per_second_per_process", "scaling_2_over_1")
             ok = value >= target if higher else value <= target
             mark = f"  [{'≥' if higher else '≤'} {target}: {'met' if ok else 'NOT met'}]"
-        print(f"  {key:38} {value}{mark}")
-    print(f"\nseconds per phase: {out['phase_seconds']}")
-    out["seconds"] = round(time.perf_counter() - started, 1)
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
-    print(f"\nresults written to {args.out} ({out['seconds']} s)")
-    return 0
+        print(f"  {key:44} {value}{mark}")
 
 
 if __name__ == "__main__":
