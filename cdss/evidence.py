@@ -3,7 +3,7 @@ findings it used (traced back through the rules that concluded them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -208,13 +208,15 @@ class EvidenceTrace:
         found = self._evidence[key] = tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
         return found
 
-    def facts_of(self, firings: Iterable[Firing]) -> tuple[FactValue, ...]:
-        """The evidence of several firings, each fact once."""
+    def facts_of(self, firings: Sequence[Firing]) -> tuple[FactValue, ...]:
+        """The evidence of several firings, each fact once (one firing's has each once)."""
+        if len(firings) == 1:
+            return self.evidence(firings[0])
         return tuple(dict.fromkeys(chain.from_iterable(map(self.evidence, firings))))
 
     def ref(self, firing: Firing, weight: float = 0.0, with_facts: bool = True) -> RuleRef:
         r = firing.rule.rule
-        leg = self.leg(firing) if self.tables.leg_specific[firing.rule.name] else None
+        leg = self.units[firing.unit].leg if self.tables.leg_specific[firing.rule.name] else None
         return RuleRef(r.id, r.title, leg, self.evidence(firing) if with_facts else (), weight)
 
     def refs(
@@ -258,4 +260,4 @@ def show(value: Any) -> str:
 
 
 def rule_ids(firings: Iterable[Firing]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.rule.rule.id for f in firings))
+    return tuple(dict.fromkeys([f.rule.rule.id for f in firings]))

@@ -98,6 +98,11 @@ class Reasoner:
         self.compiled = compiled
         self.scoring = scoring
         self.test_result_fields = compiled.rulebase.meta.test_result_fields
+        # per test, its result's case field and that field's attribute of case.results
+        self._result_attrs = {
+            test: (field, field.removeprefix("results."))
+            for test, field in self.test_result_fields.items()
+        }
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
         self._trace_tables = TraceTables.build(compiled)
@@ -230,10 +235,11 @@ class Reasoner:
         return tuple(alerts)
 
     def _result_present(self, case: facts.Case, test: TestKind) -> str:
-        field = self.test_result_fields.get(test)
-        if field is None:
+        known = self._result_attrs.get(test)
+        if known is None:
             return ""
-        value = getattr(case.results, field.removeprefix("results."), None)
+        field, attr = known
+        value = getattr(case.results, attr, None)
         return "" if value is None else f"{field} = {show(getattr(value, 'value', value))}"
 
     def _tests(
@@ -256,8 +262,7 @@ class Reasoner:
         for test, g in merged.items():
             c = g.best
             present = self._result_present(case, test)
-            repeat = any(x.repeat for x in g.conclusions)
-            if present and not repeat:
+            if present and not any(x.repeat for x, _ in g.items):
                 reason = f"result already in the case ({present})"
                 withheld.append(Withheld(test, reason, rule_ids(g.firings)))
                 continue
@@ -285,8 +290,8 @@ class Reasoner:
         for kind, g in group(kinds.of(TreatmentConclusion), lambda c: c.treatment).items():
             if kind in blocked:
                 continue  # listed in withheld already
-            causes = dict.fromkeys(x for c in g.conclusions for x in c.for_causes)
-            explanations = dict.fromkeys(c.explanation for c in g.conclusions)
+            causes = dict.fromkeys([x for c, _ in g.items for x in c.for_causes])
+            explanations = dict.fromkeys([c.explanation for c, _ in g.items])
             out.append(
                 SuggestedTreatment(
                     kind,
@@ -307,7 +312,7 @@ class Reasoner:
             pairs = field_props.get(id(c))
             if pairs is None:  # a conclusion not of this rule base: spelled out here
                 pairs = tuple((n, property_name(n)) for n in c.fields)
-            missing = tuple(n for n, prop in pairs if prop not in props)
+            missing = tuple([n for n, prop in pairs if prop not in props])
             if missing:
                 unrecorded.append(((c, missing), f))
         out = []
