@@ -14,7 +14,7 @@ from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.names import trace_name
 from cdss.rulebase.compiled_conditions import Matched
-from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
 from cdss.vocabulary import CauseCategory, Leg
 
@@ -135,17 +135,48 @@ class TraceTables:
         return cls(leg_specific(compiled), leaves, causes)
 
 
+class _UnitEvidence:
+    """One unit's part of a trace: its props, the leaf table of its leg, the rule that
+    concluded each finding on it, and the evidence worked out so far (a firing's evidence
+    reads only its own unit, so the recursion stays here)."""
+
+    __slots__ = ("concluded", "known", "leaves", "props")
+
+    def __init__(self, props: dict[str, Any], leaves: dict[int, LeafFact]) -> None:
+        self.props = props
+        self.leaves = leaves
+        self.concluded: dict[str, CompiledRule] = {}  # finding property -> the rule that set it
+        self.known: dict[str, tuple[FactValue, ...]] = {}  # compiled rule name -> its evidence
+
+    def of(self, rule: CompiledRule) -> tuple[FactValue, ...]:
+        found = self.known.get(rule.name)
+        if found is not None:
+            return found
+        props, leaves, concluded = self.props, self.leaves, self.concluded
+        out: list[FactValue] = []
+        for leaf, holds in rule.match(props):
+            if not holds:
+                continue  # matched by an absence ("not ..."): shown in the trace only
+            is_finding, prop, show_fact = leaves[id(leaf)]
+            if not is_finding:
+                out.append(show_fact(props))
+            elif props.get(prop) and (source := concluded.get(prop)) is not None:
+                # the concluding rule is in an earlier stratum, so this recursion always ends
+                out += self.of(source)
+        found = self.known[rule.name] = tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceTrace:
     """The firings of one evaluation with the facts each unit ended with."""
 
     units: list[Unit]
     props: list[dict[str, Any]]
-    concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
     by_cause: dict[CauseKey, list[tuple[float, Firing]]]
     tables: TraceTables
+    _units: list[_UnitEvidence]  # per unit, what its evidence reads and what is known of it
     _facts: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
-    _evidence: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -155,16 +186,20 @@ class EvidenceTrace:
         firings: list[Firing],
         tables: TraceTables,
     ) -> EvidenceTrace:
-        concluded: dict[tuple[int, str], Firing] = {}
+        on_unit = [
+            _UnitEvidence(p, tables.leaves[u.leg]) for u, p in zip(units, props, strict=True)
+        ]
         by_cause: dict[CauseKey, list[tuple[float, Firing]]] = {}
         causes = tables.causes
         for f in firings:
-            rule, unit = f.rule, f.unit
-            for prop in rule.finding_props:
-                concluded.setdefault((unit, prop), f)
+            rule = f.rule
+            if rule.finding_props:
+                concluded = on_unit[f.unit].concluded
+                for prop in rule.finding_props:
+                    concluded.setdefault(prop, rule)
             for key, weight in causes[rule.name]:
                 by_cause.setdefault(key, []).append((weight, f))
-        return cls(units, props, concluded, by_cause, tables)
+        return cls(units, props, by_cause, tables, on_unit)
 
     def matched(self, firing: Firing) -> Matched:
         """The leaves that made the firing's condition true, each with whether it holds (not
@@ -188,25 +223,7 @@ class EvidenceTrace:
         """The case facts behind a firing: findings it matched are replaced by the facts of the
         rules that concluded them (recursively); what it matched by an absence ("not ...") is
         left out (it is in the trace)."""
-        unit = firing.unit
-        key = (firing.rule.name, unit)
-        found = self._evidence.get(key)
-        if found is not None:
-            return found
-        props = self.props[unit]
-        leaves = self.tables.leaves[self.units[unit].leg]
-        out: list[FactValue] = []
-        for leaf, holds in firing.rule.match(props):
-            if not holds:
-                continue  # matched by an absence ("not ..."): shown in the trace only
-            is_finding, prop, show_fact = leaves[id(leaf)]
-            if not is_finding:
-                out.append(show_fact(props))
-            elif props.get(prop) and (source := self.concluded_by.get((unit, prop))) is not None:
-                # the concluding rule is in an earlier stratum, so this recursion always ends
-                out += self.evidence(source)
-        found = self._evidence[key] = tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
-        return found
+        return self._units[firing.unit].of(firing.rule)
 
     def facts_of(self, firings: Sequence[Firing]) -> tuple[FactValue, ...]:
         """The evidence of several firings, each fact once (one firing's has each once)."""
