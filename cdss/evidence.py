@@ -34,7 +34,7 @@ def leg_specific(compiled: CompiledRuleBase) -> dict[str, bool]:
 # on each leg: its own and that of the fact it is compared with
 LegNames = dict[Leg | None, tuple[str, str]]
 LeafNames = dict[int, LegNames]
-_LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)
+LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)  # a unit's leg, if any
 
 
 def _leg_names(leaf: Leaf) -> LegNames:
@@ -43,7 +43,7 @@ def _leg_names(leaf: Leaf) -> LegNames:
             trace_name(leaf.ref, leg),
             trace_name(leaf.other, leg) if leaf.other is not None else "",
         )
-        for leg in _LEGS
+        for leg in LEGS
     }
 
 
@@ -124,7 +124,7 @@ class TraceTables:
                 for rule in compiled.by_name.values()
                 for leaf in rule.condition.leaves()
             }
-            for leg in _LEGS
+            for leg in LEGS
         }
         causes = {
             name: tuple(

@@ -22,10 +22,6 @@ class Merged(Generic[C]):
     items: list[tuple[C, Firing]] = field(default_factory=list)
     firings: list[Firing] = field(default_factory=list)  # those of items, kept as they grow
 
-    @property
-    def conclusions(self) -> list[C]:
-        return [c for c, _ in self.items]
-
 
 # per compiled rule name, its conclusions of the types an answer lists, each with its type
 Listed = dict[str, tuple[tuple[type, Any], ...]]

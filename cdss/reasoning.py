@@ -25,7 +25,7 @@ from cdss.decision import (
     Withheld,
 )
 from cdss.engine import Firing
-from cdss.evidence import EvidenceTrace, TraceTables, rule_ids, show
+from cdss.evidence import LEGS, EvidenceTrace, TraceTables, rule_ids, show
 from cdss.flatten import Unit
 from cdss.merging import ByKind, group, listed_conclusions
 from cdss.names import case_path
@@ -63,7 +63,6 @@ def _urgency(c: AlertConclusion) -> int:
 # per alert conclusion (by id: it lives as long as the rule base) and leg, the case fields
 # that would withdraw it
 WithdrawnBy = dict[tuple[int, Leg | None], tuple[str, ...]]
-_LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)
 
 
 def withdrawn_by_table(compiled: CompiledRuleBase) -> WithdrawnBy:
@@ -73,7 +72,7 @@ def withdrawn_by_table(compiled: CompiledRuleBase) -> WithdrawnBy:
         for r in compiled.by_name.values()
         for c in r.rule.then
         if isinstance(c, AlertConclusion)
-        for leg in _LEGS
+        for leg in LEGS
     }
 
 
