@@ -3,24 +3,23 @@ findings it used (traced back through the rules that concluded them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from cdss.decision import FactValue, RuleRef
 from cdss.engine import Firing
 from cdss.flatten import Unit
 from cdss.names import trace_name
 from cdss.rulebase.compiled_conditions import Matched
-from cdss.rulebase.compiler import CompiledRuleBase
+from cdss.rulebase.compiler import CompiledRule, CompiledRuleBase
 from cdss.rulebase.conditions import Leaf
 from cdss.vocabulary import CauseCategory, Leg
 
 FiringKey = tuple[str, int]  # (compiled rule name, unit): a rule fires at most once per unit
-
-
-def _key(firing: Firing) -> FiringKey:
-    return (firing.rule.name, firing.unit)
+CauseKey = tuple[CauseCategory, int]  # (cause, direction: +1 for, -1 against)
 
 
 def leg_specific(compiled: CompiledRuleBase) -> dict[str, bool]:
@@ -33,8 +32,19 @@ def leg_specific(compiled: CompiledRuleBase) -> dict[str, bool]:
 
 # per leaf (by id: the leaves live as long as the compiled rule base), the names a fact shows
 # on each leg: its own and that of the fact it is compared with
-LeafNames = dict[int, dict[Leg | None, tuple[str, str]]]
-_LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)
+LegNames = dict[Leg | None, tuple[str, str]]
+LeafNames = dict[int, LegNames]
+LEGS: tuple[Leg | None, ...] = (None, Leg.LEG_LEFT, Leg.LEG_RIGHT)  # a unit's leg, if any
+
+
+def _leg_names(leaf: Leaf) -> LegNames:
+    return {
+        leg: (
+            trace_name(leaf.ref, leg),
+            trace_name(leaf.other, leg) if leaf.other is not None else "",
+        )
+        for leg in LEGS
+    }
 
 
 def leaf_names(compiled: CompiledRuleBase) -> LeafNames:
@@ -42,14 +52,119 @@ def leaf_names(compiled: CompiledRuleBase) -> LeafNames:
     out: LeafNames = {}
     for rule in compiled.by_name.values():
         for leaf in rule.condition.leaves():
-            out[id(leaf)] = {
-                leg: (
-                    trace_name(leaf.ref, leg),
-                    trace_name(leaf.other, leg) if leaf.other is not None else "",
-                )
-                for leg in _LEGS
-            }
+            out[id(leaf)] = _leg_names(leaf)
     return out
+
+
+ShowFact = Callable[[Mapping[str, Any]], FactValue]  # a unit's props -> the fact, on one leg
+_fact = tuple.__new__  # FactValue's own __new__ without its Python-level call (many per answer)
+
+
+def _show_fact(leaf: Leaf, name: str, other: str) -> ShowFact:
+    """How the trace shows one leaf on one leg (name, other: its names there), as a function of
+    the unit's props, built once: a fact shown only by whether it is set (a finding, a set
+    membership, a cause's yes/no) is one of the two FactValues made here; the others show the
+    value the props hold."""
+    prop, ref = leaf.prop, leaf.ref
+    texts: tuple[str, str] | None = None  # (set, unset)
+    if ref.tests_causes:
+        texts = ("yes", "no") if leaf.op == "has" else None
+    elif ref.is_finding:
+        texts = ("present", "absent")
+    elif leaf.op == "has":
+        texts = (f"includes {leaf.value}", f"does not include {leaf.value}")
+    if texts is not None:
+        is_set, unset = FactValue(name, texts[0]), FactValue(name, texts[1])
+
+        def by_truth(props: Mapping[str, Any]) -> FactValue:
+            return is_set if props.get(prop) else unset
+
+        return by_truth
+    if leaf.other is not None and not ref.tests_causes:
+        other_prop = leaf.other_prop
+
+        def compared(props: Mapping[str, Any]) -> FactValue:
+            value, against = show(props.get(prop)), show(props.get(other_prop))
+            return FactValue(name, f"{value} (vs {other} = {against})")
+
+        return compared
+
+    def shown(props: Mapping[str, Any]) -> FactValue:
+        fact: FactValue = _fact(FactValue, (name, show(props.get(prop))))
+        return fact
+
+    return shown
+
+
+class LeafFact(NamedTuple):
+    """What the explanations read of one leaf on one leg, per matched leaf of every firing."""
+
+    is_finding: bool
+    prop: str
+    show: ShowFact
+
+
+@dataclass(frozen=True, slots=True)
+class TraceTables:
+    """What the trace reads of each compiled rule and leaf, built once when the rule base is
+    loaded so that an answer only looks it up."""
+
+    leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
+    leaves: dict[Leg | None, dict[int, LeafFact]]  # per leg, by id(leaf): every compiled leaf
+    causes: dict[str, tuple[tuple[CauseKey, float], ...]]  # rule name -> its evidence weights
+
+    @classmethod
+    def build(cls, compiled: CompiledRuleBase) -> TraceTables:
+        names = leaf_names(compiled)
+        leaves = {
+            leg: {
+                id(leaf): LeafFact(
+                    leaf.ref.is_finding, leaf.prop, _show_fact(leaf, *names[id(leaf)][leg])
+                )
+                for rule in compiled.by_name.values()
+                for leaf in rule.condition.leaves()
+            }
+            for leg in LEGS
+        }
+        causes = {
+            name: tuple(
+                ((w.evidence.cause, w.evidence.direction), w.evidence.weight) for w in rule.evidence
+            )
+            for name, rule in compiled.by_name.items()
+        }
+        return cls(leg_specific(compiled), leaves, causes)
+
+
+class _UnitEvidence:
+    """One unit's part of a trace: its props, the leaf table of its leg, the rule that
+    concluded each finding on it, and the evidence worked out so far (a firing's evidence
+    reads only its own unit, so the recursion stays here)."""
+
+    __slots__ = ("concluded", "known", "leaves", "props")
+
+    def __init__(self, props: dict[str, Any], leaves: dict[int, LeafFact]) -> None:
+        self.props = props
+        self.leaves = leaves
+        self.concluded: dict[str, CompiledRule] = {}  # finding property -> the rule that set it
+        self.known: dict[str, tuple[FactValue, ...]] = {}  # compiled rule name -> its evidence
+
+    def of(self, rule: CompiledRule) -> tuple[FactValue, ...]:
+        found = self.known.get(rule.name)
+        if found is not None:
+            return found
+        props, leaves, concluded = self.props, self.leaves, self.concluded
+        out: list[FactValue] = []
+        for leaf, holds in rule.match(props):
+            if not holds:
+                continue  # matched by an absence ("not ..."): shown in the trace only
+            is_finding, prop, show_fact = leaves[id(leaf)]
+            if not is_finding:
+                out.append(show_fact(props))
+            elif props.get(prop) and (source := concluded.get(prop)) is not None:
+                # the concluding rule is in an earlier stratum, so this recursion always ends
+                out += self.of(source)
+        found = self.known[rule.name] = tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +173,10 @@ class EvidenceTrace:
 
     units: list[Unit]
     props: list[dict[str, Any]]
-    concluded_by: dict[tuple[int, str], Firing]  # (unit, finding property) -> the rule that set it
-    by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]]
-    leg_specific: dict[str, bool]  # compiled rule name -> its condition reads a leg
-    names: LeafNames  # from leaf_names
-    _matched: dict[FiringKey, Matched] = field(default_factory=dict)  # caches, per firing
+    by_cause: dict[CauseKey, list[tuple[float, Firing]]]
+    tables: TraceTables
+    _units: list[_UnitEvidence]  # per unit, what its evidence reads and what is known of it
     _facts: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
-    _evidence: dict[FiringKey, tuple[FactValue, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -72,37 +184,38 @@ class EvidenceTrace:
         units: list[Unit],
         props: list[dict[str, Any]],
         firings: list[Firing],
-        leg_specific: dict[str, bool],
-        names: LeafNames | None = None,
+        tables: TraceTables,
     ) -> EvidenceTrace:
-        concluded: dict[tuple[int, str], Firing] = {}
-        by_cause: dict[tuple[CauseCategory, int], list[tuple[float, Firing]]] = {}
+        on_unit = [
+            _UnitEvidence(p, tables.leaves[u.leg]) for u, p in zip(units, props, strict=True)
+        ]
+        by_cause: dict[CauseKey, list[tuple[float, Firing]]] = {}
+        causes = tables.causes
         for f in firings:
-            for prop in f.rule.finding_props:
-                concluded.setdefault((f.unit, prop), f)
-            for w in f.rule.evidence:
-                e = w.evidence
-                by_cause.setdefault((e.cause, e.direction), []).append((e.weight, f))
-        return cls(units, props, concluded, by_cause, leg_specific, names or {})
+            rule = f.rule
+            if rule.finding_props:
+                concluded = on_unit[f.unit].concluded
+                for prop in rule.finding_props:
+                    concluded.setdefault(prop, rule)
+            for key, weight in causes[rule.name]:
+                by_cause.setdefault(key, []).append((weight, f))
+        return cls(units, props, by_cause, tables, on_unit)
 
     def matched(self, firing: Firing) -> Matched:
-        """The leaves that made the firing's condition true, each with whether it holds."""
-        key = _key(firing)
-        if key not in self._matched:
-            self._matched[key] = firing.rule.match(self.props[firing.unit])
-        return self._matched[key]
+        """The leaves that made the firing's condition true, each with whether it holds (not
+        kept: the evidence reads it once per firing, the trace once more)."""
+        return firing.rule.match(self.props[firing.unit])
 
     def leg(self, firing: Firing) -> Leg | None:
         return self.units[firing.unit].leg
 
     def fact_values(self, firing: Firing) -> tuple[FactValue, ...]:
         """Every leaf of the rule's condition that held, as the trace shows it."""
-        key = _key(firing)
+        key = (firing.rule.name, firing.unit)
         if key not in self._facts:
             props = self.props[firing.unit]
-            leg = self.leg(firing)
-            names = self.names
-            out = [fact_value(leaf, props, leg, names) for leaf, _ in self.matched(firing)]
+            leaves = self.tables.leaves[self.leg(firing)]
+            out = [leaves[id(leaf)].show(props) for leaf, _ in self.matched(firing)]
             self._facts[key] = tuple(dict.fromkeys(out))
         return self._facts[key]
 
@@ -110,34 +223,17 @@ class EvidenceTrace:
         """The case facts behind a firing: findings it matched are replaced by the facts of the
         rules that concluded them (recursively); what it matched by an absence ("not ...") is
         left out (it is in the trace)."""
-        key = _key(firing)
-        if key in self._evidence:
-            return self._evidence[key]
-        props = self.props[firing.unit]
-        leg = self.leg(firing)
-        names = self.names
-        out: list[FactValue] = []
-        for leaf, holds in self.matched(firing):
-            if not holds:
-                continue  # matched by an absence ("not ..."): shown in the trace only
-            if not leaf.ref.is_finding:
-                out.append(fact_value(leaf, props, leg, names))
-                continue
-            source = self.concluded_by.get((firing.unit, leaf.prop))
-            if source is None or not props.get(leaf.prop):
-                continue
-            # the concluding rule is in an earlier stratum, so this recursion always ends
-            out.extend(self.evidence(source))
-        self._evidence[key] = tuple(dict.fromkeys(out))
-        return self._evidence[key]
+        return self._units[firing.unit].of(firing.rule)
 
-    def facts_of(self, firings: Iterable[Firing]) -> tuple[FactValue, ...]:
-        """The evidence of several firings, each fact once."""
-        return tuple(dict.fromkeys(f for firing in firings for f in self.evidence(firing)))
+    def facts_of(self, firings: Sequence[Firing]) -> tuple[FactValue, ...]:
+        """The evidence of several firings, each fact once (one firing's has each once)."""
+        if len(firings) == 1:
+            return self.evidence(firings[0])
+        return tuple(dict.fromkeys(chain.from_iterable(map(self.evidence, firings))))
 
     def ref(self, firing: Firing, weight: float = 0.0, with_facts: bool = True) -> RuleRef:
         r = firing.rule.rule
-        leg = self.leg(firing) if self.leg_specific[firing.rule.name] else None
+        leg = self.units[firing.unit].leg if self.tables.leg_specific[firing.rule.name] else None
         return RuleRef(r.id, r.title, leg, self.evidence(firing) if with_facts else (), weight)
 
     def refs(
@@ -145,36 +241,29 @@ class EvidenceTrace:
     ) -> tuple[RuleRef, ...]:
         """The rules for (direction +1) or against (-1) a cause, each once with its largest
         weight, strongest first (without the facts behind them unless with_facts)."""
+        weighted = self.by_cause.get((cause, direction))
+        if not weighted:
+            return ()
+        if len(weighted) == 1:
+            weight, f = weighted[0]
+            return (self.ref(f, weight, with_facts),)
         best: dict[str, tuple[float, Firing]] = {}
-        for weight, f in self.by_cause.get((cause, direction), ()):
+        for weight, f in weighted:
             rid = f.rule.rule.id
             if rid not in best or weight > best[rid][0]:
                 best[rid] = (weight, f)
-        ordered = sorted(best.values(), key=lambda wf: -wf[0])
-        return tuple(self.ref(f, w, with_facts) for w, f in ordered)
+        # stable, as sorting by -weight is: equal weights keep the order they fired in
+        ordered = sorted(best.values(), key=itemgetter(0), reverse=True)
+        return tuple([self.ref(f, w, with_facts) for w, f in ordered])
 
 
 def fact_value(
     leaf: Leaf, props: Mapping[str, Any], leg: Leg | None, names: LeafNames | None = None
 ) -> FactValue:
-    """How the trace shows one leaf on props (names: from leaf_names, else computed)."""
+    """How the trace shows one leaf on props (names: from leaf_names, else computed); the
+    answer reads the same from TraceTables, built once per leaf."""
     known = names.get(id(leaf)) if names is not None else None
-    if known is not None:
-        name, other = known[leg]
-    else:
-        name = trace_name(leaf.ref, leg)
-        other = trace_name(leaf.other, leg) if leaf.other is not None else ""
-    value = props.get(leaf.prop)
-    if leaf.ref.tests_causes:
-        return FactValue(name, show(value) if leaf.op != "has" else ("yes" if value else "no"))
-    if leaf.ref.is_finding:
-        return FactValue(name, "present" if value else "absent")
-    if leaf.op == "has":
-        text = f"includes {leaf.value}" if value else f"does not include {leaf.value}"
-        return FactValue(name, text)
-    if leaf.other is not None:
-        return FactValue(name, f"{show(value)} (vs {other} = {show(props.get(leaf.other_prop))})")
-    return FactValue(name, show(value))
+    return _show_fact(leaf, *(known if known is not None else _leg_names(leaf))[leg])(props)
 
 
 def show(value: Any) -> str:
@@ -188,4 +277,4 @@ def show(value: Any) -> str:
 
 
 def rule_ids(firings: Iterable[Firing]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.rule.rule.id for f in firings))
+    return tuple(dict.fromkeys([f.rule.rule.id for f in firings]))

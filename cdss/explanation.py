@@ -9,7 +9,7 @@ from cdss import facts
 from cdss.certainty import CauseScore
 from cdss.decision import RuleRef
 from cdss.flatten import Unit
-from cdss.names import LEG_NAME, cause_label, enum_words
+from cdss.names import CAUSE_TITLES, LEG_NAME, cause_label, enum_words
 from cdss.rulebase.compiler import CompiledRule
 from cdss.rulebase.model import Finding, Rule, TestConclusion
 from cdss.vocabulary import Leg, Likelihood
@@ -22,8 +22,12 @@ KEY_FACTS = (
 )
 
 
+# the words of each likelihood, built once: every cause's explanation names one
+LIKELIHOOD_WORDS = {k: enum_words(k.value, "LIKELIHOOD_") for k in Likelihood}
+
+
 def _weighted(refs: Iterable[RuleRef], sign: str) -> str:
-    return "; ".join(f"{r.title} [{r.rule_id} {sign}{r.weight:.2f}]" for r in refs)
+    return "; ".join([f"{r.title} [{r.rule_id} {sign}{r.weight:.2f}]" for r in refs])
 
 
 def cause_explanation(
@@ -32,8 +36,8 @@ def cause_explanation(
     supporting: tuple[RuleRef, ...],
     against: tuple[RuleRef, ...],
 ) -> str:
-    word = enum_words(likelihood.value, "LIKELIHOOD_")
-    text = f"{cause_label(s.cause).capitalize()}: {word} (certainty {s.certainty:.2f})."
+    word = LIKELIHOOD_WORDS[likelihood]
+    text = f"{CAUSE_TITLES[s.cause]}: {word} (certainty {s.certainty:.2f})."
     if supporting:
         text += " For: " + _weighted(supporting, "+") + "."
     if against:
@@ -42,7 +46,7 @@ def cause_explanation(
 
 
 def why_not(s: CauseScore, against: tuple[RuleRef, ...]) -> str:
-    label = cause_label(s.cause).capitalize()
+    label = CAUSE_TITLES[s.cause]
     if against:
         text = f"{label} was lowered by: " + _weighted(against, "-")
         if not s.has_support:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from cdss.engine import Firing
+from cdss.rulebase.compiler import CompiledRule
 
 C = TypeVar("C")
 K = TypeVar("K", bound=Hashable)
@@ -19,25 +20,34 @@ class Merged(Generic[C]):
 
     best: C  # the conclusion that speaks for the item (the first with the best rank)
     items: list[tuple[C, Firing]] = field(default_factory=list)
+    firings: list[Firing] = field(default_factory=list)  # those of items, kept as they grow
 
-    @property
-    def firings(self) -> list[Firing]:
-        return [f for _, f in self.items]
 
-    @property
-    def conclusions(self) -> list[C]:
-        return [c for c, _ in self.items]
+# per compiled rule name, its conclusions of the types an answer lists, each with its type
+Listed = dict[str, tuple[tuple[type, Any], ...]]
+
+
+def listed_conclusions(rules: Iterable[CompiledRule], kinds: tuple[type, ...]) -> Listed:
+    """Per compiled rule, its conclusions of `kinds` in order (built once, at load: most
+    conclusions are findings and evidence, which the answer does not list)."""
+    return {r.name: tuple((type(c), c) for c in r.rule.then if type(c) in kinds) for r in rules}
 
 
 class ByKind:
     """The conclusions of an evaluation's firings by type, each with the firing that concluded
-    it, in firing order: one pass over the firings for every kind the answer lists."""
+    it, in firing order: one pass over the firings for every kind the answer lists (those of
+    `listed`, from listed_conclusions)."""
 
-    def __init__(self, firings: Iterable[Firing]) -> None:
+    def __init__(self, firings: Iterable[Firing], listed: Listed) -> None:
         self._items: dict[type, list[tuple[Any, Firing]]] = {}
+        items = self._items
         for f in firings:
-            for c in f.rule.rule.then:
-                self._items.setdefault(type(c), []).append((c, f))
+            for kind, c in listed[f.rule.name]:
+                found = items.get(kind)
+                if found is None:
+                    items[kind] = [(c, f)]
+                else:
+                    found.append((c, f))
 
     def of(self, kind: type[C]) -> list[tuple[C, Firing]]:
         """Every conclusion of type `kind` (exactly: conclusion types have no subclasses)."""
@@ -56,9 +66,10 @@ def group(
         k = key(c)
         merged = out.get(k)
         if merged is None:
-            out[k] = Merged(c, [(c, f)])
+            out[k] = Merged(c, [(c, f)], [f])
             continue
         merged.items.append((c, f))
+        merged.firings.append(f)
         if rank is not None and rank(c) < rank(merged.best):
             merged.best = c
     return out

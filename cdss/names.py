@@ -41,6 +41,11 @@ def cause_label(cause: CauseCategory) -> str:
     return ENUM_LABELS[cause.value]
 
 
+# each cause's label as an explanation starts a sentence with it (str.capitalize), built once
+# here: the answer writes several per call
+CAUSE_TITLES: dict[CauseCategory, str] = {c: cause_label(c).capitalize() for c in CauseCategory}
+
+
 def display(code: str) -> str:
     """The clinical name of a contract code (``TEST_EMG_NCS`` -> "EMG and nerve conduction
     studies"); a code the contract does not have is shown as it is."""

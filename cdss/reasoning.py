@@ -25,9 +25,9 @@ from cdss.decision import (
     Withheld,
 )
 from cdss.engine import Firing
-from cdss.evidence import EvidenceTrace, leaf_names, leg_specific, rule_ids, show
+from cdss.evidence import LEGS, EvidenceTrace, TraceTables, rule_ids, show
 from cdss.flatten import Unit
-from cdss.merging import ByKind, group
+from cdss.merging import ByKind, group, listed_conclusions
 from cdss.names import case_path
 from cdss.rulebase.compiler import CompiledRuleBase
 from cdss.rulebase.fact_types import property_name
@@ -44,11 +44,14 @@ from cdss.vocabulary import (
     CAUSE_GROUP,
     URGENCY_ORDER,
     CauseCategory,
+    Leg,
     Likelihood,
     TestKind,
     Urgency,
 )
 
+# the conclusion types an answer lists (the others - findings, evidence - it reads elsewhere)
+LISTED = (AlertConclusion, TestConclusion, TreatmentConclusion, Request, Withhold)
 TOP = 3  # causes "at the top" of the differential; the others get a why-not
 Blocked = dict[Any, tuple[str, list[str]]]  # withheld item -> (reason, rule ids)
 
@@ -57,12 +60,34 @@ def _urgency(c: AlertConclusion) -> int:
     return URGENCY_ORDER[c.urgency]
 
 
+# per alert conclusion (by id: it lives as long as the rule base) and leg, the case fields
+# that would withdraw it
+WithdrawnBy = dict[tuple[int, Leg | None], tuple[str, ...]]
+
+
+def withdrawn_by_table(compiled: CompiledRuleBase) -> WithdrawnBy:
+    """The case paths of each alert conclusion's withdrawing facts on each leg, built at load."""
+    return {
+        (id(c), leg): tuple(case_path(fact_ref(n), leg) for n in c.withdrawn_by)
+        for r in compiled.by_name.values()
+        for c in r.rule.then
+        if isinstance(c, AlertConclusion)
+        for leg in LEGS
+    }
+
+
 def _withdrawn_by(
-    trace: EvidenceTrace, items: list[tuple[AlertConclusion, Firing]]
+    trace: EvidenceTrace, items: list[tuple[AlertConclusion, Firing]], table: WithdrawnBy
 ) -> tuple[str, ...]:
     """The case fields that would withdraw an alert, from every rule that raised it."""
-    paths = (case_path(fact_ref(n), trace.leg(f)) for c, f in items for n in c.withdrawn_by)
-    return tuple(dict.fromkeys(paths))
+    paths: dict[str, None] = {}
+    for c, f in items:
+        leg = trace.leg(f)
+        known = table.get((id(c), leg))
+        if known is None:  # a conclusion not of this rule base: spelled out here
+            known = tuple(case_path(fact_ref(n), leg) for n in c.withdrawn_by)
+        paths.update(dict.fromkeys(known))
+    return tuple(paths)
 
 
 class Reasoner:
@@ -72,10 +97,16 @@ class Reasoner:
         self.compiled = compiled
         self.scoring = scoring
         self.test_result_fields = compiled.rulebase.meta.test_result_fields
+        # per test, its result's case field and that field's attribute of case.results
+        self._result_attrs = {
+            test: (field, field.removeprefix("results."))
+            for test, field in self.test_result_fields.items()
+        }
         # what depends only on the rule: built once, at start-up
         self._trace_text = {n: explanation.trace_text(r) for n, r in compiled.by_name.items()}
-        self._leg_specific = leg_specific(compiled)
-        self._leaf_names = leaf_names(compiled)
+        self._trace_tables = TraceTables.build(compiled)
+        self._listed = listed_conclusions(compiled.by_name.values(), LISTED)
+        self._withdrawn_by = withdrawn_by_table(compiled)
         # per request conclusion (by id: it lives as long as the rule base), each field it
         # asks for with its property in the flat facts
         self._request_props = {
@@ -106,8 +137,8 @@ class Reasoner:
     ) -> Decision:
         """The answer at `detail`: a lower level skips the work whose result it leaves out
         (the facts behind each item below STANDARD; the trace and why-not below FULL)."""
-        trace = EvidenceTrace.build(units, props, firings, self._leg_specific, self._leaf_names)
-        kinds = ByKind(firings)
+        trace = EvidenceTrace.build(units, props, firings, self._trace_tables)
+        kinds = ByKind(firings, self._listed)
         with_facts = detail >= Detail.STANDARD
         full = detail >= Detail.FULL
         causes = self._causes(trace, scores, with_facts)
@@ -183,8 +214,7 @@ class Reasoner:
             out.append(WhyNot(s.cause, round(s.certainty, 3), text, against))
         return tuple(out)
 
-    @staticmethod
-    def _alerts(trace: EvidenceTrace, kinds: ByKind) -> tuple[Alert, ...]:
+    def _alerts(self, trace: EvidenceTrace, kinds: ByKind) -> tuple[Alert, ...]:
         merged = group(
             kinds.of(AlertConclusion), lambda c: c.kind, lambda c: URGENCY_ORDER[c.urgency]
         )
@@ -196,7 +226,7 @@ class Reasoner:
                 g.best.action,
                 rule_ids(g.firings),
                 trace.facts_of(g.firings),
-                _withdrawn_by(trace, g.items),
+                _withdrawn_by(trace, g.items, self._withdrawn_by),
             )
             for g in merged.values()
         ]
@@ -204,10 +234,11 @@ class Reasoner:
         return tuple(alerts)
 
     def _result_present(self, case: facts.Case, test: TestKind) -> str:
-        field = self.test_result_fields.get(test)
-        if field is None:
+        known = self._result_attrs.get(test)
+        if known is None:
             return ""
-        value = getattr(case.results, field.removeprefix("results."), None)
+        field, attr = known
+        value = getattr(case.results, attr, None)
         return "" if value is None else f"{field} = {show(getattr(value, 'value', value))}"
 
     def _tests(
@@ -230,8 +261,7 @@ class Reasoner:
         for test, g in merged.items():
             c = g.best
             present = self._result_present(case, test)
-            repeat = any(x.repeat for x in g.conclusions)
-            if present and not repeat:
+            if present and not any(x.repeat for x, _ in g.items):
                 reason = f"result already in the case ({present})"
                 withheld.append(Withheld(test, reason, rule_ids(g.firings)))
                 continue
@@ -259,8 +289,8 @@ class Reasoner:
         for kind, g in group(kinds.of(TreatmentConclusion), lambda c: c.treatment).items():
             if kind in blocked:
                 continue  # listed in withheld already
-            causes = dict.fromkeys(x for c in g.conclusions for x in c.for_causes)
-            explanations = dict.fromkeys(c.explanation for c in g.conclusions)
+            causes = dict.fromkeys([x for c, _ in g.items for x in c.for_causes])
+            explanations = dict.fromkeys([c.explanation for c, _ in g.items])
             out.append(
                 SuggestedTreatment(
                     kind,
@@ -281,7 +311,7 @@ class Reasoner:
             pairs = field_props.get(id(c))
             if pairs is None:  # a conclusion not of this rule base: spelled out here
                 pairs = tuple((n, property_name(n)) for n in c.fields)
-            missing = tuple(n for n, prop in pairs if prop not in props)
+            missing = tuple([n for n, prop in pairs if prop not in props])
             if missing:
                 unrecorded.append(((c, missing), f))
         out = []

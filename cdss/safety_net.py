@@ -12,11 +12,12 @@ from cdss import facts
 from cdss.decision import RankedCause
 from cdss.engine import Firing
 from cdss.evidence import EvidenceTrace
-from cdss.names import cause_label, enum_words
+from cdss.names import CAUSE_TITLES, enum_words
 from cdss.rulebase.model import AlertConclusion, SafetyNet
 from cdss.vocabulary import (
     CAUSE_GROUP,
     URGENCY_ORDER,
+    AlertKind,
     CauseCategory,
     Likelihood,
     Onset,
@@ -31,6 +32,10 @@ PRESENTED = {
     "onset_unknown": "foot drop whose onset is not recorded",
     "bilateral": "foot drop of both legs",
 }
+
+
+# the words of each alert kind, built once: an urgent alert's causes are listed as named by it
+ALERT_WORDS = {k: enum_words(k.value, "ALERT_KIND_") for k in AlertKind}
 
 
 def presentations(case: facts.Case) -> list[str]:
@@ -69,7 +74,7 @@ def not_excluded(
     alerts.sort(key=lambda cf: URGENCY_ORDER[cf[0].urgency])
     for c, f in alerts:
         if c.urgency != Urgency.URGENCY_ROUTINE:
-            kind = enum_words(c.kind.value, "ALERT_KIND_")
+            kind = ALERT_WORDS[c.kind]
             for cause in c.concerns:
                 named.setdefault(cause, f"named by the {kind} alert, {f.rule.rule.id}")
     if net and not settled:
@@ -81,7 +86,7 @@ def not_excluded(
         if cause in listed:
             continue
         text = (
-            f"{cause_label(cause).capitalize()}: not excluded ({why}); "
+            f"{CAUSE_TITLES[cause]}: not excluded ({why}); "
             "no rule supports it on the recorded facts."
         )
         if cause in settle:
@@ -112,12 +117,16 @@ def base_rates_after_emergencies(
     emergency = {
         cause for c, _ in alerts if c.urgency == Urgency.URGENCY_EMERGENCY for cause in c.concerns
     }
+    if not emergency:
+        return causes  # no cause an emergency names: nothing moves
 
     def base_rate(c: RankedCause) -> bool:
         return bool(c.supporting) and all(r.rule_id in base_rate_only for r in c.supporting)
 
-    moved = [c for c in causes if base_rate(c)]
-    rest = [c for c in causes if not base_rate(c)]
+    moved: list[RankedCause] = []
+    rest: list[RankedCause] = []
+    for c in causes:
+        (moved if base_rate(c) else rest).append(c)
     named = [i for i, c in enumerate(rest) if c.category in emergency]
     if not moved or not named or causes.index(moved[-1]) > causes.index(rest[named[-1]]):
         return causes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cdss.evaluator import Evaluator
-from cdss.evidence import fact_value, leaf_names
+from cdss.evidence import TraceTables, fact_value, leaf_names
 from cdss.flatten import build_units
 from cdss.names import trace_name
 from cdss.vocabulary import Leg
@@ -32,3 +32,17 @@ def test_fact_values_with_names_built_at_load_equal_those_computed(evaluator: Ev
                 assert fact_value(leaf, unit.props, unit.leg, names) == fact_value(
                     leaf, unit.props, unit.leg
                 )
+
+
+def test_trace_tables_show_every_leaf_as_fact_value_does(evaluator: Evaluator) -> None:
+    from cdss.convert import case_from_proto
+
+    tables = TraceTables.build(evaluator.compiled)
+    drugs = frozenset(evaluator.compiled.drug_names)
+    leaves = [leaf for r in evaluator.compiled.by_name.values() for leaf in r.condition.leaves()]
+    for golden in load_cases(CASES_DIR)[:20]:
+        for unit in build_units(case_from_proto(golden.case), drugs):
+            for leaf in leaves:
+                known = tables.leaves[unit.leg][id(leaf)]
+                assert (known.is_finding, known.prop) == (leaf.ref.is_finding, leaf.prop)
+                assert known.show(unit.props) == fact_value(leaf, unit.props, unit.leg)
