@@ -1,19 +1,21 @@
 """Conversion between protobuf messages and plain facts/decisions (used by the servicer only).
 
 Case messages are read generically: every field of the facts dataclasses is looked up by
-name in the message descriptor, so a new contract field needs one dataclass field and
-nothing here. Unknown enum numbers (proto3 keeps them) and "unspecified" entries in
-repeated enums are collected as field violations instead of being guessed at.
+name in the message descriptor (once, at import: _plan), so a new contract field needs one
+dataclass field and nothing here. Unknown enum numbers (proto3 keeps them) and "unspecified"
+entries in repeated enums are collected as field violations instead of being guessed at.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from cdss import facts
@@ -30,34 +32,72 @@ from cdss.vocabulary import Leg
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """How to read one field of a message into a facts dataclass (built once per class)."""
+    """How to read one field that is not a plain scalar (an enum or a message)."""
 
-    kind: str  # "scalar", "enum", "enums" (repeated), "message", "messages" (repeated)
+    index: int  # the slot it is read into
+    name: str
+    kind: str  # "enum", "enums" (repeated), "message", "messages" (repeated)
     enum_name: str = ""
     members: dict[int, StrEnum] | None = None  # known non-zero enum numbers
-    sub: type | None = None  # the dataclass of a message field
+    sub: _Plan | None = None  # how to read a message field
 
 
-_PLANS: dict[type, dict[str, _Step]] = {}
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to read one message into its facts dataclass, keyed by field descriptor: ListFields
+    hands back the descriptor objects themselves, so a field is found without its name.
+
+    The instance is made without the frozen dataclass's __init__, which sets every field
+    through object.__setattr__ (45 in History, most of the time a case took to read): its slots
+    are set directly (_maker), each to the value read or to the field's default."""
+
+    cls: type
+    scalars: dict[FieldDescriptor, int]  # copied as they are, into this slot
+    steps: dict[FieldDescriptor, _Step]
+    defaults: tuple[Any, ...]  # per slot; _FACTORY where the default is made by a factory
+    factories: tuple[tuple[int, Callable[[], Any]], ...]
+    make: Callable[[list[Any]], Any]  # the instance from one value per slot (_maker)
 
 
-def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
-    plan = _PLANS.get(cls)
-    if plan is not None:
-        return plan
+_FACTORY = object()  # in _Plan.defaults: the field's default is made by its factory
+
+
+def _maker(cls: type) -> Callable[[list[Any]], Any]:
+    """A function that makes an instance of a slotted facts dataclass from one value per field
+    (in field order), setting each slot through its member descriptor: one straight line of
+    calls, compiled once per class (a loop over the fields costs as much as __init__)."""
+    if hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: facts are made from their slots, without __init__")
+    env: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = ["def make(values):", "    obj = new(cls)"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        env[f"set{i}"] = getattr(cls, f.name).__set__
+        lines.append(f"    set{i}(obj, values[{i}])")
+    lines.append("    return obj")
+    exec("\n".join(lines), env)  # noqa: S102 - source built from the field count, no input text
+    make: Callable[[list[Any]], Any] = env["make"]
+    return make
+
+
+def _plan(cls: type, descriptor: Any) -> _Plan:
+    """The plan of one dataclass and the message it is read from (the messages below it too);
+    built at import, so a stale contract fails when the module loads."""
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     unread = [f.name for f in descriptor.fields if f.name not in known]
     if unread:  # the facts are generated from the .proto: they are stale (run `make proto`)
         raise ContractMismatch(f"{descriptor.full_name}: no fact reads {', '.join(unread)}")
-    plan = {}
-    for f in dataclasses.fields(cls):
+    scalars: dict[FieldDescriptor, int] = {}
+    steps: dict[FieldDescriptor, _Step] = {}
+    fields = dataclasses.fields(cls)
+    for index, f in enumerate(fields):
         field = descriptor.fields_by_name[f.name]
         annotation = hints[f.name]
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if field.message_type is not None:
             sub = facts.Medication if f.name == "medications" else (args[0] if args else annotation)
-            plan[f.name] = _Step("messages" if field.is_repeated else "message", sub=sub)
+            kind = "messages" if field.is_repeated else "message"
+            steps[field] = _Step(index, f.name, kind, sub=_plan(sub, field.message_type))
         elif field.enum_type is not None:
             enum = next(
                 a
@@ -66,11 +106,21 @@ def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
             )
             members = {v.number: enum(v.name) for v in field.enum_type.values if v.number != 0}
             kind = "enums" if field.is_repeated else "enum"
-            plan[f.name] = _Step(kind, field.enum_type.name, members)
+            steps[field] = _Step(index, f.name, kind, field.enum_type.name, members)
         else:
-            plan[f.name] = _Step("scalar")
-    _PLANS[cls] = plan
-    return plan
+            scalars[field] = index
+    factories = tuple(
+        (i, f.default_factory)
+        for i, f in enumerate(fields)
+        if f.default_factory is not dataclasses.MISSING
+    )
+    defaults = tuple(
+        _FACTORY if f.default_factory is not dataclasses.MISSING else f.default for f in fields
+    )
+    return _Plan(cls, scalars, steps, defaults, factories, _maker(cls))
+
+
+_CASE_PLAN = _plan(facts.Case, case_pb2.Case.DESCRIPTOR)
 
 
 def _enum(step: _Step, number: int, path: str, out: list[FieldViolation]) -> StrEnum | None:
@@ -82,43 +132,56 @@ def _enum(step: _Step, number: int, path: str, out: list[FieldViolation]) -> Str
     return member
 
 
-def _read(cls: type, msg: Message, path: str, out: list[FieldViolation]) -> Any:
+def _enums(step: _Step, numbers: Any, path: str, out: list[FieldViolation]) -> frozenset[Any]:
+    """A repeated enum as a set; only when a number is not a value is each one looked at."""
+    assert step.members is not None
+    found = frozenset(map(step.members.get, numbers))
+    if None not in found:
+        return found
+    members = (_enum(step, n, f"{path}[{i}]", out) for i, n in enumerate(numbers))
+    return frozenset(m for m in members if m is not None)
+
+
+def _read(plan: _Plan, msg: Message, path: str, out: list[FieldViolation]) -> Any:
     """Only the fields that are set are read; the dataclass defaults stand for the rest."""
-    plan = _plan(cls, msg.DESCRIPTOR)
-    kwargs: dict[str, Any] = {}
+    scalars = plan.scalars
+    values = list(plan.defaults)
     for field, value in msg.ListFields():
-        name = field.name
-        step = plan[name]
-        kind = step.kind
-        if kind == "scalar":
-            kwargs[name] = value
+        index = scalars.get(field)
+        if index is not None:
+            values[index] = value
             continue
+        step = plan.steps[field]
+        kind = step.kind
         if kind == "enum":
             assert step.members is not None
             member = step.members.get(value)
             if member is None:  # a violation: only then is the field's path spelled out
-                member = _enum(step, value, f"{path}.{name}" if path else name, out)
-            kwargs[name] = member
+                member = _enum(step, value, f"{path}.{step.name}" if path else step.name, out)
+            values[step.index] = member
             continue
-        here = f"{path}.{name}" if path else name
+        here = f"{path}.{step.name}" if path else step.name
         if kind == "enums":
-            members = (_enum(step, n, f"{here}[{i}]", out) for i, n in enumerate(value))
-            kwargs[name] = frozenset(m for m in members if m is not None)
+            values[step.index] = _enums(step, value, here, out)
         elif kind == "message":
             assert step.sub is not None
-            kwargs[name] = _read(step.sub, value, here, out)
+            values[step.index] = _read(step.sub, value, here, out)
         else:
             assert step.sub is not None
-            kwargs[name] = tuple(
-                _read(step.sub, m, f"{here}[{i}]", out) for i, m in enumerate(value)
+            sub = step.sub
+            values[step.index] = tuple(
+                _read(sub, m, f"{here}[{i}]", out) for i, m in enumerate(value)
             )
-    return cls(**kwargs)
+    for index, factory in plan.factories:
+        if values[index] is _FACTORY:
+            values[index] = factory()
+    return plan.make(values)
 
 
 def case_from_proto(msg: case_pb2.Case) -> facts.Case:
     """Read a Case message; raise CaseError naming every field that cannot be read."""
     out: list[FieldViolation] = []
-    case = _read(facts.Case, msg, "", out)
+    case = _read(_CASE_PLAN, msg, "", out)
     if out:
         raise CaseError(out)
     assert isinstance(case, facts.Case)
