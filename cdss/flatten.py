@@ -137,8 +137,9 @@ def _flat_value(value: Any) -> Any:
 
 
 def _put(out: Props, obj: Any, writer: _Writer) -> None:
-    """As _put_value writes each recorded value (most are not recorded: None), without asking
-    each value what it is; an enum's _value_ is its value without the .value property's call."""
+    """Write each recorded value (most are None: not recorded) as _put_value would, by the
+    field's writing decided at import rather than by asking each value what it is; an enum
+    member's _value_ is its .value without the property's call (a Python frame each)."""
     for (prop, how), value in zip(writer.fields, writer.values(obj), strict=True):
         if value is None:
             continue
