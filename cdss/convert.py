@@ -1,63 +1,110 @@
 """Conversion between protobuf messages and plain facts/decisions (used by the servicer only).
 
 Case messages are read generically: every field of the facts dataclasses is looked up by
-name in the message descriptor, so a new contract field needs one dataclass field and
-nothing here. Unknown enum numbers (proto3 keeps them) and "unspecified" entries in
-repeated enums are collected as field violations instead of being guessed at.
+name in the message descriptor (once, at import: _plan), so a new contract field needs one
+dataclass field and nothing here. Unknown enum numbers (proto3 keeps them) and "unspecified"
+entries in repeated enums are collected as field violations instead of being guessed at.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from cdss import facts
-from cdss._proto import case_pb2, decision_pb2, foot_drop_service_pb2
+from cdss._proto import case_pb2, foot_drop_service_pb2
 from cdss.decision import (
+    Alert,
     Decision,
     Detail,
     FactValue,
+    InformationRequest,
+    RankedCause,
     RuleRef,
+    SuggestedTest,
+    SuggestedTreatment,
+    TraceEntry,
+    WhyNot,
+    Withheld,
 )
 from cdss.errors import CaseError, ContractMismatch, FieldViolation
-from cdss.vocabulary import Leg
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """How to read one field of a message into a facts dataclass (built once per class)."""
+    """How to read one field that is not a plain scalar (an enum or a message)."""
 
-    kind: str  # "scalar", "enum", "enums" (repeated), "message", "messages" (repeated)
+    index: int  # the slot it is read into
+    name: str
+    kind: str  # "enum", "enums" (repeated), "message", "messages" (repeated)
     enum_name: str = ""
     members: dict[int, StrEnum] | None = None  # known non-zero enum numbers
-    sub: type | None = None  # the dataclass of a message field
+    sub: _Plan | None = None  # how to read a message field
 
 
-_PLANS: dict[type, dict[str, _Step]] = {}
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to read one message into its facts dataclass, keyed by field descriptor: ListFields
+    hands back the descriptor objects themselves, so a field is found without its name.
+
+    The instance is made without the frozen dataclass's __init__, which sets every field
+    through object.__setattr__ (45 in History, most of the time a case took to read): its slots
+    are set directly (_maker), each to the value read or to the field's default."""
+
+    cls: type
+    scalars: dict[FieldDescriptor, int]  # copied as they are, into this slot
+    steps: dict[FieldDescriptor, _Step]
+    defaults: tuple[Any, ...]  # per slot; _FACTORY where the default is made by a factory
+    factories: tuple[tuple[int, Callable[[], Any]], ...]
+    make: Callable[[list[Any]], Any]  # the instance from one value per slot (_maker)
 
 
-def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
-    plan = _PLANS.get(cls)
-    if plan is not None:
-        return plan
+_FACTORY = object()  # in _Plan.defaults: the field's default is made by its factory
+
+
+def _maker(cls: type) -> Callable[[list[Any]], Any]:
+    """A function that makes an instance of a slotted facts dataclass from one value per field
+    (in field order), setting each slot through its member descriptor: one straight line of
+    calls, compiled once per class (a loop over the fields costs as much as __init__)."""
+    if hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: facts are made from their slots, without __init__")
+    env: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = ["def make(values):", "    obj = new(cls)"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        env[f"set{i}"] = getattr(cls, f.name).__set__
+        lines.append(f"    set{i}(obj, values[{i}])")
+    lines.append("    return obj")
+    exec("\n".join(lines), env)  # noqa: S102 - source built from the field count, no input text
+    make: Callable[[list[Any]], Any] = env["make"]
+    return make
+
+
+def _plan(cls: type, descriptor: Any) -> _Plan:
+    """The plan of one dataclass and the message it is read from (the messages below it too);
+    built at import, so a stale contract fails when the module loads."""
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     unread = [f.name for f in descriptor.fields if f.name not in known]
     if unread:  # the facts are generated from the .proto: they are stale (run `make proto`)
         raise ContractMismatch(f"{descriptor.full_name}: no fact reads {', '.join(unread)}")
-    plan = {}
-    for f in dataclasses.fields(cls):
+    scalars: dict[FieldDescriptor, int] = {}
+    steps: dict[FieldDescriptor, _Step] = {}
+    fields = dataclasses.fields(cls)
+    for index, f in enumerate(fields):
         field = descriptor.fields_by_name[f.name]
         annotation = hints[f.name]
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if field.message_type is not None:
             sub = facts.Medication if f.name == "medications" else (args[0] if args else annotation)
-            plan[f.name] = _Step("messages" if field.is_repeated else "message", sub=sub)
+            kind = "messages" if field.is_repeated else "message"
+            steps[field] = _Step(index, f.name, kind, sub=_plan(sub, field.message_type))
         elif field.enum_type is not None:
             enum = next(
                 a
@@ -66,11 +113,21 @@ def _plan(cls: type, descriptor: Any) -> dict[str, _Step]:
             )
             members = {v.number: enum(v.name) for v in field.enum_type.values if v.number != 0}
             kind = "enums" if field.is_repeated else "enum"
-            plan[f.name] = _Step(kind, field.enum_type.name, members)
+            steps[field] = _Step(index, f.name, kind, field.enum_type.name, members)
         else:
-            plan[f.name] = _Step("scalar")
-    _PLANS[cls] = plan
-    return plan
+            scalars[field] = index
+    factories = tuple(
+        (i, f.default_factory)
+        for i, f in enumerate(fields)
+        if f.default_factory is not dataclasses.MISSING
+    )
+    defaults = tuple(
+        _FACTORY if f.default_factory is not dataclasses.MISSING else f.default for f in fields
+    )
+    return _Plan(cls, scalars, steps, defaults, factories, _maker(cls))
+
+
+_CASE_PLAN = _plan(facts.Case, case_pb2.Case.DESCRIPTOR)
 
 
 def _enum(step: _Step, number: int, path: str, out: list[FieldViolation]) -> StrEnum | None:
@@ -82,43 +139,56 @@ def _enum(step: _Step, number: int, path: str, out: list[FieldViolation]) -> Str
     return member
 
 
-def _read(cls: type, msg: Message, path: str, out: list[FieldViolation]) -> Any:
+def _enums(step: _Step, numbers: Any, path: str, out: list[FieldViolation]) -> frozenset[Any]:
+    """A repeated enum as a set; only when a number is not a value is each one looked at."""
+    assert step.members is not None
+    found = frozenset(map(step.members.get, numbers))
+    if None not in found:
+        return found
+    members = (_enum(step, n, f"{path}[{i}]", out) for i, n in enumerate(numbers))
+    return frozenset(m for m in members if m is not None)
+
+
+def _read(plan: _Plan, msg: Message, path: str, out: list[FieldViolation]) -> Any:
     """Only the fields that are set are read; the dataclass defaults stand for the rest."""
-    plan = _plan(cls, msg.DESCRIPTOR)
-    kwargs: dict[str, Any] = {}
+    scalars = plan.scalars
+    values = list(plan.defaults)
     for field, value in msg.ListFields():
-        name = field.name
-        step = plan[name]
-        kind = step.kind
-        if kind == "scalar":
-            kwargs[name] = value
+        index = scalars.get(field)
+        if index is not None:
+            values[index] = value
             continue
+        step = plan.steps[field]
+        kind = step.kind
         if kind == "enum":
             assert step.members is not None
             member = step.members.get(value)
             if member is None:  # a violation: only then is the field's path spelled out
-                member = _enum(step, value, f"{path}.{name}" if path else name, out)
-            kwargs[name] = member
+                member = _enum(step, value, f"{path}.{step.name}" if path else step.name, out)
+            values[step.index] = member
             continue
-        here = f"{path}.{name}" if path else name
+        here = f"{path}.{step.name}" if path else step.name
         if kind == "enums":
-            members = (_enum(step, n, f"{here}[{i}]", out) for i, n in enumerate(value))
-            kwargs[name] = frozenset(m for m in members if m is not None)
+            values[step.index] = _enums(step, value, here, out)
         elif kind == "message":
             assert step.sub is not None
-            kwargs[name] = _read(step.sub, value, here, out)
+            values[step.index] = _read(step.sub, value, here, out)
         else:
             assert step.sub is not None
-            kwargs[name] = tuple(
-                _read(step.sub, m, f"{here}[{i}]", out) for i, m in enumerate(value)
+            sub = step.sub
+            values[step.index] = tuple(
+                _read(sub, m, f"{here}[{i}]", out) for i, m in enumerate(value)
             )
-    return cls(**kwargs)
+    for index, factory in plan.factories:
+        if values[index] is _FACTORY:
+            values[index] = factory()
+    return plan.make(values)
 
 
 def case_from_proto(msg: case_pb2.Case) -> facts.Case:
     """Read a Case message; raise CaseError naming every field that cannot be read."""
     out: list[FieldViolation] = []
-    case = _read(facts.Case, msg, "", out)
+    case = _read(_CASE_PLAN, msg, "", out)
     if out:
         raise CaseError(out)
     assert isinstance(case, facts.Case)
@@ -140,104 +210,154 @@ def detail_from_proto(request: foot_drop_service_pb2.EvaluateRequest) -> Detail:
 
 # ---- decision -> response -----------------------------------------------------------------
 
+# The response is made by one constructor call from nested dicts: upb builds every item in C,
+# in place, which costs half as much as adding the items one by one (and a third of building
+# item messages and copying them in). A repeated field is passed only when it holds something:
+# an empty one costs as much as a short one (its container is made). Enum fields take the
+# vocabulary members themselves: a StrEnum member is its value's name, as the field wants.
 
-# Items are added in place (``repeated.add``) rather than built and copied in: half the cost.
-
-
-def _add_facts(target: Any, values: tuple[FactValue, ...]) -> None:
-    add = target.add
-    for f in values:
-        add(name=f.name, value=f.value)
-
-
-def _leg(leg: Leg | None) -> str | None:
-    return leg.value if leg is not None else None
+Fields = dict[str, Any]
 
 
-def _add_refs(target: Any, refs: tuple[RuleRef, ...]) -> None:
-    for r in refs:
-        item = target.add(rule_id=r.rule_id, title=r.title, leg=_leg(r.leg), weight=r.weight)
-        _add_facts(item.facts, r.facts)
+def _facts(values: tuple[FactValue, ...]) -> list[Fields]:
+    return [{"name": name, "value": value} for name, value in values]
+
+
+def _ref(r: RuleRef) -> Fields:
+    item: Fields = {"rule_id": r.rule_id, "title": r.title, "leg": r.leg, "weight": r.weight}
+    if r.facts:
+        item["facts"] = _facts(r.facts)
+    return item
+
+
+def _alert(a: Alert) -> Fields:
+    item: Fields = {"kind": a.kind, "urgency": a.urgency, "summary": a.summary, "action": a.action}
+    if a.rule_ids:
+        item["rule_ids"] = a.rule_ids
+    if a.withdrawn_by:
+        item["withdrawn_by"] = a.withdrawn_by
+    if a.facts:
+        item["facts"] = _facts(a.facts)
+    return item
+
+
+def _cause(c: RankedCause) -> Fields:
+    item: Fields = {
+        "category": c.category,
+        "group": c.group,
+        "certainty": c.certainty,
+        "likelihood": c.likelihood,
+        "explanation": c.explanation,
+        "rank": c.rank,
+    }
+    if c.supporting:  # the rule ids and facts are those of the supporting rules
+        item["rule_ids"] = c.rule_ids
+        item["supporting"] = [_ref(r) for r in c.supporting]
+        cause_facts = c.facts
+        if cause_facts:
+            item["facts"] = _facts(cause_facts)
+    if c.against:
+        item["against"] = [_ref(r) for r in c.against]
+    return item
+
+
+def _test(t: SuggestedTest) -> Fields:
+    item: Fields = {
+        "test": t.test,
+        "urgency": t.urgency,
+        "explanation": t.explanation,
+        "timing": t.timing,
+        "earliest_day_after_onset": t.earliest_day_after_onset,  # None leaves it unset
+    }
+    if t.rule_ids:
+        item["rule_ids"] = t.rule_ids
+    if t.facts:
+        item["facts"] = _facts(t.facts)
+    return item
+
+
+def _treatment(t: SuggestedTreatment) -> Fields:
+    item: Fields = {"treatment": t.treatment, "explanation": t.explanation}
+    if t.rule_ids:
+        item["rule_ids"] = t.rule_ids
+    if t.for_causes:
+        item["for_causes"] = t.for_causes
+    if t.facts:
+        item["facts"] = _facts(t.facts)
+    return item
+
+
+def _request(r: InformationRequest) -> Fields:
+    item: Fields = {
+        "question": r.question,
+        "reason": r.reason,
+        "urgency": r.urgency,
+        "expected_change": r.expected_change,
+    }
+    if r.fields:
+        item["fields"] = r.fields
+    if r.separates:
+        item["separates"] = r.separates
+    if r.rule_ids:
+        item["rule_ids"] = r.rule_ids
+    return item
+
+
+def _trace(e: TraceEntry) -> Fields:
+    item: Fields = {
+        "rule_id": e.rule_id,
+        "rule_version": e.rule_version,
+        "title": e.title,
+        "stratum": e.stratum,
+        "leg": e.leg,
+    }
+    if e.conclusions:
+        item["conclusions"] = e.conclusions
+    if e.facts:
+        item["facts"] = _facts(e.facts)
+    return item
+
+
+def _why_not(w: WhyNot) -> Fields:
+    item: Fields = {"category": w.category, "certainty": w.certainty, "explanation": w.explanation}
+    if w.against:
+        item["against"] = [_ref(r) for r in w.against]
+    return item
+
+
+def _withheld(h: Withheld) -> Fields:
+    item: Fields = {"item": h.item, "reason": h.reason}
+    if h.rule_ids:
+        item["rule_ids"] = h.rule_ids
+    return item
 
 
 def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateResponse:
     """The response message for a decision (enum fields are set by their names)."""
-    pb = decision_pb2
-    resp = foot_drop_service_pb2.EvaluateResponse(
-        case_id=d.case_id,
-        intended_use=d.intended_use,
-        ruleset_version=pb.RulesetVersion(version=d.ruleset_version, content_hash=d.ruleset_hash),
-        not_assessed=list(d.not_assessed),
-        conflicts=list(d.conflicts),
-        under_documented=d.under_documented,
-    )
-    for a in d.alerts:
-        alert = resp.alerts.add(
-            kind=a.kind.value,
-            urgency=a.urgency.value,
-            summary=a.summary,
-            action=a.action,
-            rule_ids=a.rule_ids,
-            withdrawn_by=a.withdrawn_by,
-        )
-        _add_facts(alert.facts, a.facts)
-    for c in d.causes:
-        cause = resp.causes.add(
-            category=c.category.value,
-            group=c.group.value,
-            certainty=c.certainty,
-            likelihood=c.likelihood.value,
-            explanation=c.explanation,
-            rule_ids=c.rule_ids,
-            rank=c.rank,
-        )
-        _add_facts(cause.facts, c.facts)
-        _add_refs(cause.supporting, c.supporting)
-        _add_refs(cause.against, c.against)
-    for t in d.tests:
-        item = resp.tests.add(
-            test=t.test.value,
-            urgency=t.urgency.value,
-            explanation=t.explanation,
-            rule_ids=t.rule_ids,
-            timing=t.timing,
-        )
-        _add_facts(item.facts, t.facts)
-        if t.earliest_day_after_onset is not None:
-            item.earliest_day_after_onset = t.earliest_day_after_onset
-    for tr in d.treatments:
-        treatment = resp.treatments.add(
-            treatment=tr.treatment.value,
-            explanation=tr.explanation,
-            rule_ids=tr.rule_ids,
-            for_causes=[c.value for c in tr.for_causes],
-        )
-        _add_facts(treatment.facts, tr.facts)
-    for r in d.requests:
-        resp.requests.add(
-            fields=r.fields,
-            question=r.question,
-            reason=r.reason,
-            separates=[c.value for c in r.separates],
-            urgency=r.urgency.value,
-            rule_ids=r.rule_ids,
-            expected_change=r.expected_change,
-        )
-    for e in d.trace:
-        entry = resp.trace.add(
-            rule_id=e.rule_id,
-            rule_version=e.rule_version,
-            title=e.title,
-            stratum=e.stratum,
-            leg=_leg(e.leg),
-            conclusions=e.conclusions,
-        )
-        _add_facts(entry.facts, e.facts)
-    for w in d.why_not:
-        why = resp.why_not.add(
-            category=w.category.value, certainty=w.certainty, explanation=w.explanation
-        )
-        _add_refs(why.against, w.against)
-    for h in d.withheld:
-        resp.withheld.add(item=h.item.value, reason=h.reason, rule_ids=h.rule_ids)
-    return resp
+    fields: Fields = {
+        "case_id": d.case_id,
+        "intended_use": d.intended_use,
+        "ruleset_version": {"version": d.ruleset_version, "content_hash": d.ruleset_hash},
+        "under_documented": d.under_documented,
+    }
+    if d.not_assessed:
+        fields["not_assessed"] = d.not_assessed
+    if d.conflicts:
+        fields["conflicts"] = d.conflicts
+    if d.alerts:
+        fields["alerts"] = [_alert(a) for a in d.alerts]
+    if d.causes:
+        fields["causes"] = [_cause(c) for c in d.causes]
+    if d.tests:
+        fields["tests"] = [_test(t) for t in d.tests]
+    if d.treatments:
+        fields["treatments"] = [_treatment(t) for t in d.treatments]
+    if d.requests:
+        fields["requests"] = [_request(r) for r in d.requests]
+    if d.trace:
+        fields["trace"] = [_trace(e) for e in d.trace]
+    if d.why_not:
+        fields["why_not"] = [_why_not(w) for w in d.why_not]
+    if d.withheld:
+        fields["withheld"] = [_withheld(h) for h in d.withheld]
+    return foot_drop_service_pb2.EvaluateResponse(**fields)

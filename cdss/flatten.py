@@ -10,7 +10,11 @@ compartment delta pressure (diastolic minus compartment pressure).
 from __future__ import annotations
 
 import re
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from cdss import facts
@@ -37,19 +41,60 @@ def _accessors(prefix: str, cls: type) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
-_SECTIONS = (
-    ("patient", _accessors("patient", facts.Patient)),
-    ("presentation", _accessors("presentation", facts.Presentation)),
-    ("history", _accessors("history", facts.History)),
-    ("results", _accessors("results", facts.Results)),
-)
-_GENERAL = _accessors("general", facts.GeneralExam)
-_LEG = {side: _accessors(side, facts.LimbExam) for side in ("A", "O")}
+_SECTION_CLASSES = {
+    "patient": facts.Patient,
+    "presentation": facts.Presentation,
+    "history": facts.History,
+    "results": facts.Results,
+}
 # per prefix (A, O, general and the sections) and field name: its property, and if it is a set
 _FIELDS = {
-    prefix: {name: (prop, is_set) for name, prop, is_set in accessors}
-    for prefix, accessors in (*_SECTIONS, ("general", _GENERAL), *_LEG.items())
+    prefix: {name: (prop, is_set) for name, prop, is_set in _accessors(prefix, cls)}
+    for prefix, cls in (
+        *_SECTION_CLASSES.items(),
+        ("general", facts.GeneralExam),
+        ("A", facts.LimbExam),
+        ("O", facts.LimbExam),
+    )
 }
+
+
+# How _put writes a field's value, decided from the field's type once (what _put_value asks
+# of each value): as it is (yes/no, whole numbers), a float in plain decimals, an enum by its
+# value, a set by its size and one property per member.
+_PLAIN, _FLOAT, _ENUM, _SET = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """How to write one facts object (a section, the general or a leg's examination) as flat
+    properties: all its values read at once (attrgetter), then per field its property and how
+    the value is written."""
+
+    values: Callable[[Any], tuple[Any, ...]]
+    fields: tuple[tuple[str, int], ...]
+
+
+def _how(annotation: Any) -> int:
+    if typing.get_origin(annotation) is frozenset:
+        return _SET
+    inner = next((a for a in typing.get_args(annotation) if a is not type(None)), annotation)
+    if inner is float:
+        return _FLOAT
+    return _ENUM if isinstance(inner, type) and issubclass(inner, StrEnum) else _PLAIN
+
+
+def _writer(prefix: str, cls: type) -> _Writer:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in fields(cls)]
+    assert len(names) > 1, "attrgetter of one name returns the value, not a tuple"
+    how = tuple((_FIELDS[prefix][name][0], _how(hints[name])) for name in names)
+    return _Writer(attrgetter(*names), how)
+
+
+_SECTIONS = tuple((section, _writer(section, cls)) for section, cls in _SECTION_CLASSES.items())
+_GENERAL = _writer("general", facts.GeneralExam)
+_LEG = {side: _writer(side, facts.LimbExam) for side in ("A", "O")}
 # The case fields the derived facts of case_props are computed from, and the one that decides
 # the affected legs when the side is not recorded (affected_legs): a what-if that changes one
 # of them is evaluated from a rebuilt case, not by editing the flat facts.
@@ -91,11 +136,23 @@ def _flat_value(value: Any) -> Any:
     return value
 
 
-def _put(out: Props, obj: Any, accessors: tuple[tuple[str, str, bool], ...]) -> None:
-    for name, prop, is_set in accessors:
-        value = getattr(obj, name)
-        if value is not None:  # most fields are unrecorded: skip the call for them
-            _put_value(out, prop, is_set, value)
+def _put(out: Props, obj: Any, writer: _Writer) -> None:
+    """Write each recorded value (most are None: not recorded) as _put_value would, by the
+    field's writing decided at import rather than by asking each value what it is; an enum
+    member's _value_ is its .value without the property's call (a Python frame each)."""
+    for (prop, how), value in zip(writer.fields, writer.values(obj), strict=True):
+        if value is None:
+            continue
+        if how == _PLAIN:
+            out[prop] = value
+        elif how == _ENUM:
+            out[prop] = value._value_
+        elif how == _FLOAT:
+            out[prop] = plain_number(value) if isinstance(value, float) else value
+        elif value:  # a set: its size and its members (empty: not examined, nothing written)
+            out[prop] = len(value)
+            for member in value:
+                out[member_property(prop, member._value_)] = True
 
 
 def field_change(prefix: str, name: str, old: Any, new: Any) -> Props:
@@ -139,8 +196,8 @@ def affected_legs(case: facts.Case) -> list[Leg]:
 def case_props(case: facts.Case, drug_names: frozenset[str]) -> Props:
     """The facts every unit shares (everything but the legs)."""
     out: Props = {}
-    for section, accessors in _SECTIONS:
-        _put(out, getattr(case, section), accessors)
+    for section, writer in _SECTIONS:
+        _put(out, getattr(case, section), writer)
     _put(out, case.exam.general, _GENERAL)
     age, days = case.patient.age_years, case.presentation.days_since_onset
     if age is not None and days is not None:

@@ -9,6 +9,8 @@ checks that relate two fields (onset against age, hours against days) are writte
 from __future__ import annotations
 
 import math
+import typing
+from dataclasses import dataclass
 from typing import Any
 
 from cdss import case_fields
@@ -42,33 +44,54 @@ def _number(out: list[FieldViolation], path: str, field: case_fields.CaseField, 
         )
 
 
-_RANGED: dict[type, tuple[case_fields.CaseField, ...]] = {}
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """One field of a facts class that carries a range (sub None) or holds messages."""
+
+    name: str
+    field: case_fields.CaseField
+    low: float
+    high: float
+    sub: tuple[_Check, ...] | None  # the checks of the message(s) the field holds
 
 
-def _ranged(cls: type) -> tuple[case_fields.CaseField, ...]:
-    """The fields of one facts class that carry a range or hold messages (built once)."""
-    found = _RANGED.get(cls)
-    if found is None:
-        declared = case_fields.fields_of(case_fields.message_named(cls.__name__))
-        found = tuple(f for f in declared if f.numeric or f.kind in ("message", "messages"))
-        _RANGED[cls] = found
-    return found
+def _checks(cls: type) -> tuple[_Check, ...]:
+    """The fields of one facts class that carry a range or hold messages, in declared order
+    (built at import: a case is checked without looking its fields up)."""
+    hints = typing.get_type_hints(cls)
+    declared = case_fields.fields_of(case_fields.message_named(cls.__name__))
+    found = []
+    for field in declared:
+        if field.numeric and field.low is not None and field.high is not None:
+            found.append(_Check(field.name, field, field.low, field.high, None))
+        elif field.kind in ("message", "messages"):
+            annotation = hints[field.name]
+            args = [a for a in typing.get_args(annotation) if a not in (type(None), Ellipsis)]
+            found.append(_Check(field.name, field, 0, 0, _checks(args[0] if args else annotation)))
+    return tuple(found)
 
 
-def _ranges(out: list[FieldViolation], obj: Any, path: str) -> None:
+_CASE_CHECKS = _checks(Case)
+
+
+def _ranges(out: list[FieldViolation], obj: Any, path: str, checks: tuple[_Check, ...]) -> None:
     """Every declared range below one facts object (a message), by the fields' paths."""
-    for field in _ranged(type(obj)):
-        value = getattr(obj, field.name)
+    for check in checks:
+        value = getattr(obj, check.name)
         if value is None:
             continue  # not recorded: nothing to check
-        here = f"{path}.{field.name}" if path else field.name
-        if field.numeric:
-            _number(out, here, field, value)
-        elif field.kind == "message":
-            _ranges(out, value, here)
-        elif field.kind == "messages":
+        sub = check.sub
+        if sub is None:
+            if check.low <= value <= check.high:
+                continue  # possible (NaN is never within a range): no path to spell out
+            _number(out, f"{path}.{check.name}" if path else check.name, check.field, value)
+            continue
+        here = f"{path}.{check.name}" if path else check.name
+        if check.field.kind == "message":
+            _ranges(out, value, here, sub)
+        else:
             for i, item in enumerate(value[:MAX_MEDICATIONS]):
-                _ranges(out, item, f"{here}[{i}]")
+                _ranges(out, item, f"{here}[{i}]", sub)
 
 
 def _limb(out: list[FieldViolation], path: str, exam: LimbExam | None) -> None:
@@ -119,7 +142,7 @@ def violations(case: Case) -> list[FieldViolation]:
     out: list[FieldViolation] = []
     if len(case.case_id) > MAX_CASE_ID:
         out.append(FieldViolation("case_id", f"longer than {MAX_CASE_ID} characters"))
-    if any(not ch.isprintable() for ch in case.case_id):
+    if not case.case_id.isprintable():
         out.append(FieldViolation("case_id", "contains control characters"))
     _onset(out, case)
     if len(case.medications) > MAX_MEDICATIONS:
@@ -128,7 +151,7 @@ def violations(case: Case) -> list[FieldViolation]:
         path = f"medications[{i}]"
         if not med.name.strip():
             out.append(FieldViolation(f"{path}.name", "must not be empty"))
-        elif len(med.name) > MAX_DRUG_NAME or any(not ch.isprintable() for ch in med.name):
+        elif len(med.name) > MAX_DRUG_NAME or not med.name.isprintable():
             out.append(
                 FieldViolation(
                     f"{path}.name", "must be a generic drug name (printable, ≤ 100 characters)"
@@ -136,7 +159,7 @@ def violations(case: Case) -> list[FieldViolation]:
             )
     _limb(out, "exam.left", case.exam.left)
     _limb(out, "exam.right", case.exam.right)
-    _ranges(out, case, "")
+    _ranges(out, case, "", _CASE_CHECKS)
     return out
 
 
