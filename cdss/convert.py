@@ -223,22 +223,25 @@ def _facts(values: tuple[FactValue, ...]) -> list[Fields]:
     return [{"name": name, "value": value} for name, value in values]
 
 
+def _filled(item: Fields, repeated: Fields) -> Fields:
+    """`item` with those of its repeated fields that have entries: an empty one passed to the
+    constructor costs as much as a short one, and leaves the message the same."""
+    for name, value in repeated.items():
+        if value:
+            item[name] = value
+    return item
+
+
 def _ref(r: RuleRef) -> Fields:
     item: Fields = {"rule_id": r.rule_id, "title": r.title, "leg": r.leg, "weight": r.weight}
-    if r.facts:
-        item["facts"] = _facts(r.facts)
-    return item
+    return _filled(item, {"facts": _facts(r.facts)})
 
 
 def _alert(a: Alert) -> Fields:
     item: Fields = {"kind": a.kind, "urgency": a.urgency, "summary": a.summary, "action": a.action}
-    if a.rule_ids:
-        item["rule_ids"] = a.rule_ids
-    if a.withdrawn_by:
-        item["withdrawn_by"] = a.withdrawn_by
-    if a.facts:
-        item["facts"] = _facts(a.facts)
-    return item
+    return _filled(
+        item, {"rule_ids": a.rule_ids, "withdrawn_by": a.withdrawn_by, "facts": _facts(a.facts)}
+    )
 
 
 def _cause(c: RankedCause) -> Fields:
@@ -253,12 +256,8 @@ def _cause(c: RankedCause) -> Fields:
     if c.supporting:  # the rule ids and facts are those of the supporting rules
         item["rule_ids"] = c.rule_ids
         item["supporting"] = [_ref(r) for r in c.supporting]
-        cause_facts = c.facts
-        if cause_facts:
-            item["facts"] = _facts(cause_facts)
-    if c.against:
-        item["against"] = [_ref(r) for r in c.against]
-    return item
+        _filled(item, {"facts": _facts(c.facts)})
+    return _filled(item, {"against": [_ref(r) for r in c.against]})
 
 
 def _test(t: SuggestedTest) -> Fields:
@@ -269,22 +268,14 @@ def _test(t: SuggestedTest) -> Fields:
         "timing": t.timing,
         "earliest_day_after_onset": t.earliest_day_after_onset,  # None leaves it unset
     }
-    if t.rule_ids:
-        item["rule_ids"] = t.rule_ids
-    if t.facts:
-        item["facts"] = _facts(t.facts)
-    return item
+    return _filled(item, {"rule_ids": t.rule_ids, "facts": _facts(t.facts)})
 
 
 def _treatment(t: SuggestedTreatment) -> Fields:
     item: Fields = {"treatment": t.treatment, "explanation": t.explanation}
-    if t.rule_ids:
-        item["rule_ids"] = t.rule_ids
-    if t.for_causes:
-        item["for_causes"] = t.for_causes
-    if t.facts:
-        item["facts"] = _facts(t.facts)
-    return item
+    return _filled(
+        item, {"rule_ids": t.rule_ids, "for_causes": t.for_causes, "facts": _facts(t.facts)}
+    )
 
 
 def _request(r: InformationRequest) -> Fields:
@@ -294,13 +285,7 @@ def _request(r: InformationRequest) -> Fields:
         "urgency": r.urgency,
         "expected_change": r.expected_change,
     }
-    if r.fields:
-        item["fields"] = r.fields
-    if r.separates:
-        item["separates"] = r.separates
-    if r.rule_ids:
-        item["rule_ids"] = r.rule_ids
-    return item
+    return _filled(item, {"fields": r.fields, "separates": r.separates, "rule_ids": r.rule_ids})
 
 
 def _trace(e: TraceEntry) -> Fields:
@@ -311,25 +296,16 @@ def _trace(e: TraceEntry) -> Fields:
         "stratum": e.stratum,
         "leg": e.leg,
     }
-    if e.conclusions:
-        item["conclusions"] = e.conclusions
-    if e.facts:
-        item["facts"] = _facts(e.facts)
-    return item
+    return _filled(item, {"conclusions": e.conclusions, "facts": _facts(e.facts)})
 
 
 def _why_not(w: WhyNot) -> Fields:
     item: Fields = {"category": w.category, "certainty": w.certainty, "explanation": w.explanation}
-    if w.against:
-        item["against"] = [_ref(r) for r in w.against]
-    return item
+    return _filled(item, {"against": [_ref(r) for r in w.against]})
 
 
 def _withheld(h: Withheld) -> Fields:
-    item: Fields = {"item": h.item, "reason": h.reason}
-    if h.rule_ids:
-        item["rule_ids"] = h.rule_ids
-    return item
+    return _filled({"item": h.item, "reason": h.reason}, {"rule_ids": h.rule_ids})
 
 
 def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateResponse:
@@ -340,24 +316,19 @@ def response_from_decision(d: Decision) -> foot_drop_service_pb2.EvaluateRespons
         "ruleset_version": {"version": d.ruleset_version, "content_hash": d.ruleset_hash},
         "under_documented": d.under_documented,
     }
-    if d.not_assessed:
-        fields["not_assessed"] = d.not_assessed
-    if d.conflicts:
-        fields["conflicts"] = d.conflicts
-    if d.alerts:
-        fields["alerts"] = [_alert(a) for a in d.alerts]
-    if d.causes:
-        fields["causes"] = [_cause(c) for c in d.causes]
-    if d.tests:
-        fields["tests"] = [_test(t) for t in d.tests]
-    if d.treatments:
-        fields["treatments"] = [_treatment(t) for t in d.treatments]
-    if d.requests:
-        fields["requests"] = [_request(r) for r in d.requests]
-    if d.trace:
-        fields["trace"] = [_trace(e) for e in d.trace]
-    if d.why_not:
-        fields["why_not"] = [_why_not(w) for w in d.why_not]
-    if d.withheld:
-        fields["withheld"] = [_withheld(h) for h in d.withheld]
+    _filled(
+        fields,
+        {
+            "not_assessed": d.not_assessed,
+            "conflicts": d.conflicts,
+            "alerts": [_alert(a) for a in d.alerts],
+            "causes": [_cause(c) for c in d.causes],
+            "tests": [_test(t) for t in d.tests],
+            "treatments": [_treatment(t) for t in d.treatments],
+            "requests": [_request(r) for r in d.requests],
+            "trace": [_trace(e) for e in d.trace],
+            "why_not": [_why_not(w) for w in d.why_not],
+            "withheld": [_withheld(h) for h in d.withheld],
+        },
+    )
     return foot_drop_service_pb2.EvaluateResponse(**fields)
