@@ -57,7 +57,6 @@ def leaf_names(compiled: CompiledRuleBase) -> LeafNames:
 
 
 ShowFact = Callable[[Mapping[str, Any]], FactValue]  # a unit's props -> the fact, on one leg
-_fact = tuple.__new__  # FactValue's own __new__ without its Python-level call (many per answer)
 
 
 def _show_fact(leaf: Leaf, name: str, other: str) -> ShowFact:
@@ -90,8 +89,7 @@ def _show_fact(leaf: Leaf, name: str, other: str) -> ShowFact:
         return compared
 
     def shown(props: Mapping[str, Any]) -> FactValue:
-        fact: FactValue = _fact(FactValue, (name, show(props.get(prop))))
-        return fact
+        return FactValue(name, show(props.get(prop)))
 
     return shown
 
@@ -241,29 +239,14 @@ class EvidenceTrace:
     ) -> tuple[RuleRef, ...]:
         """The rules for (direction +1) or against (-1) a cause, each once with its largest
         weight, strongest first (without the facts behind them unless with_facts)."""
-        weighted = self.by_cause.get((cause, direction))
-        if not weighted:
-            return ()
-        if len(weighted) == 1:
-            weight, f = weighted[0]
-            return (self.ref(f, weight, with_facts),)
         best: dict[str, tuple[float, Firing]] = {}
-        for weight, f in weighted:
+        for weight, f in self.by_cause.get((cause, direction), ()):
             rid = f.rule.rule.id
             if rid not in best or weight > best[rid][0]:
                 best[rid] = (weight, f)
         # stable, as sorting by -weight is: equal weights keep the order they fired in
         ordered = sorted(best.values(), key=itemgetter(0), reverse=True)
         return tuple([self.ref(f, w, with_facts) for w, f in ordered])
-
-
-def fact_value(
-    leaf: Leaf, props: Mapping[str, Any], leg: Leg | None, names: LeafNames | None = None
-) -> FactValue:
-    """How the trace shows one leaf on props (names: from leaf_names, else computed); the
-    answer reads the same from TraceTables, built once per leaf."""
-    known = names.get(id(leaf)) if names is not None else None
-    return _show_fact(leaf, *(known if known is not None else _leg_names(leaf))[leg])(props)
 
 
 def show(value: Any) -> str:

@@ -45,14 +45,13 @@ def rule_alerts(rule: CompiledRule) -> AlertsOfRule:
 
 
 def alert_urgency(
-    firings: Iterable[Firing], alerts: Mapping[str, AlertsOfRule] | None = None
+    firings: Iterable[Firing], alerts: Mapping[str, AlertsOfRule]
 ) -> dict[CauseCategory, Urgency]:
     """Per cause, the most urgent non-routine alert that names it (alerts: each rule's
-    `rule_alerts` by durable rule name, built at load; computed here when not given)."""
+    `rule_alerts` by durable rule name, built at load)."""
     out: dict[CauseCategory, Urgency] = {}
     for f in firings:
-        pairs = alerts[f.rule.name] if alerts is not None else rule_alerts(f.rule)
-        for cause, urgency in pairs:
+        for cause, urgency in alerts[f.rule.name]:
             if cause not in out or URGENCY_ORDER[urgency] < URGENCY_ORDER[out[cause]]:
                 out[cause] = urgency
     return out
