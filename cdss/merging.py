@@ -40,14 +40,9 @@ class ByKind:
 
     def __init__(self, firings: Iterable[Firing], listed: Listed) -> None:
         self._items: dict[type, list[tuple[Any, Firing]]] = {}
-        items = self._items
         for f in firings:
             for kind, c in listed[f.rule.name]:
-                found = items.get(kind)
-                if found is None:
-                    items[kind] = [(c, f)]
-                else:
-                    found.append((c, f))
+                self._items.setdefault(kind, []).append((c, f))
 
     def of(self, kind: type[C]) -> list[tuple[C, Firing]]:
         """Every conclusion of type `kind` (exactly: conclusion types have no subclasses)."""

@@ -83,10 +83,7 @@ def _withdrawn_by(
     paths: dict[str, None] = {}
     for c, f in items:
         leg = trace.leg(f)
-        known = table.get((id(c), leg))
-        if known is None:  # a conclusion not of this rule base: spelled out here
-            known = tuple(case_path(fact_ref(n), leg) for n in c.withdrawn_by)
-        paths.update(dict.fromkeys(known))
+        paths.update(dict.fromkeys(table[(id(c), leg)]))
     return tuple(paths)
 
 
@@ -308,10 +305,7 @@ class Reasoner:
         field_props = self._request_props
         for c, f in kinds.of(Request):
             props = trace.props[f.unit]
-            pairs = field_props.get(id(c))
-            if pairs is None:  # a conclusion not of this rule base: spelled out here
-                pairs = tuple((n, property_name(n)) for n in c.fields)
-            missing = tuple([n for n, prop in pairs if prop not in props])
+            missing = tuple([n for n, prop in field_props[id(c)] if prop not in props])
             if missing:
                 unrecorded.append(((c, missing), f))
         out = []
