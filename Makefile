@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+NATIVE := $(VENV)/cdss-native/manifest.json
+SOURCES = $(shell find cdss -name '*.py' -not -path '*/__pycache__/*')
 PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick bench-memory load-test chaos postgres browser test-certs clean
+.PHONY: help install native run serve evaluate test lint typecheck check fmt proto check-proto rules docs clinical-report bench bench-quick bench-memory load-test chaos postgres browser test-certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
@@ -19,18 +21,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) ## create .venv and install the project with its dev tools
+# The hot path compiled with mypyc into .venv (cdss/native.py): used only while it matches
+# the sources, rebuilt here when any of them changes (CDSS_NATIVE=0 skips it).
+$(NATIVE): $(STAMP) $(SOURCES)
+	$(BIN)/python scripts/build_native.py
 
-run: $(STAMP) ## start the server, evaluate the example case through it, stop it
+install: $(STAMP) $(NATIVE) ## create .venv, install the project with its dev tools, compile the hot path
+
+native: $(NATIVE) ## compile the hot path with mypyc (any edit to cdss/ turns the old build off)
+
+run: $(NATIVE) ## start the server, evaluate the example case through it, stop it
 	$(BIN)/python scripts/run_example.py --port $(PORT) $(CASE)
 
-serve: $(STAMP) ## run the gRPC server in the foreground (PORT=50051)
+serve: $(NATIVE) ## run the gRPC server in the foreground (PORT=50051)
 	$(BIN)/python -m cdss serve --port $(PORT)
 
-evaluate: $(STAMP) ## evaluate CASE=file.json with an in-process server
+evaluate: $(NATIVE) ## evaluate CASE=file.json with an in-process server
 	$(BIN)/python -m cdss evaluate $(CASE)
 
-test: $(STAMP) ## run the test suite (unit, golden cases over gRPC, CLI, bad input)
+test: $(NATIVE) ## run the test suite (unit, golden cases over gRPC, CLI, bad input)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check
@@ -61,19 +70,19 @@ docs: $(STAMP) ## regenerate docs/rules.md, the clinician-readable rule catalogu
 clinical-report: $(STAMP) ## per case set and cause: top-1/top-3, alerts, tests; calibration plot in docs/review-runs/
 	$(BIN)/python -m tests.clinical_report --plot docs/review-runs/calibration.png
 
-bench: $(STAMP) ## benchmark against the empty gRPC call (< 3 min); prints ratios, writes bench-results.json
+bench: $(NATIVE) ## benchmark against the empty gRPC call (< 3 min); prints ratios, writes bench-results.json
 	$(BIN)/python scripts/bench.py
 
-bench-memory: $(STAMP) ## the worker's memory over all of 100,000 evaluations, no time limit (minutes), to bench-memory.json
+bench-memory: $(NATIVE) ## the worker's memory over all of 100,000 evaluations, no time limit (minutes), to bench-memory.json
 	$(BIN)/python scripts/bench.py --memory-only --out bench-memory.json
 
-bench-quick: $(STAMP) ## the same figures from shorter runs (< 40 s), written to bench-quick.json
+bench-quick: $(NATIVE) ## the same figures from shorter runs (< 40 s), written to bench-quick.json
 	$(BIN)/python scripts/bench.py --quick --out bench-quick.json
 
-load-test: $(STAMP) ## 60 s, 16 clients, valid and invalid cases: errors, identical answers, memory
+load-test: $(NATIVE) ## 60 s, 16 clients, valid and invalid cases: errors, identical answers, memory
 	$(BIN)/python scripts/load_test.py
 
-chaos: $(STAMP) ## faults under load on 127.0.0.1 (< 3 min): one line per fault, calls OK/failed, wrong answers, records lost
+chaos: $(NATIVE) ## faults under load on 127.0.0.1 (< 3 min): one line per fault, calls OK/failed, wrong answers, records lost
 	timeout 180 $(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
 
 postgres: ## install PostgreSQL (Debian package) for the PostgreSQL audit tests, if it is missing

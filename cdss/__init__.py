@@ -5,6 +5,10 @@ Decision support for a clinician, who reviews the basis of every item; not a dia
 
 import typing
 
+from cdss import native
+
+native.install()  # first: the compiled hot path, if built from these sources (cdss/native.py)
+
 from cdss.decision import Decision
 from cdss.errors import CaseError, CdssError, EngineFailure, RuleBaseError
 from cdss.facts import Case

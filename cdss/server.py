@@ -16,7 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from cdss import admin
+from cdss import admin, native
 from cdss._proto import foot_drop_service_pb2
 from cdss.admission import Gate
 from cdss.audit import open_store
@@ -195,13 +195,14 @@ def serve_one(
     http = start_http(config, running) if config.http_port >= 0 else None
     rb = running.evaluator.compiled.rulebase
     log.info(
-        "serving %s on %s:%d rules=%d version=%s %s",
+        "serving %s on %s:%d rules=%d version=%s %s; %s",
         SERVICE_NAME,
         config.bind,
         running.port,
         len(rb.rules),
         rb.meta.version,
         rb.content_hash,
+        native.status().describe(),
     )
     stopping = threading.Event()
 

@@ -54,6 +54,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 # The service, the cases and the breakdown are imported where they are used, not here: each
 # of the 8 client processes (spawned) imports this module, and needs only grpc.
+
+# The servers run the hot path as `make native` left it (compiled when the build is current,
+# cdss/native.py). This process measures the stages in-process by patching the sources
+# (scripts/breakdown.py), so it runs the sources; the servers are told the caller's choice.
+SERVER_NATIVE = {"CDSS_NATIVE": os.environ.get("CDSS_NATIVE", "auto")}
+os.environ["CDSS_NATIVE"] = "0"
 if TYPE_CHECKING:
     from cdss.evaluator import Evaluator
 
@@ -200,19 +206,22 @@ def server_cpu(address: str, pid: int, payloads: list[bytes], calls: int) -> dic
 
 
 def _pool_worker(tasks: Any, results: Any, offset: int) -> None:
-    """One client process: runs the tasks it is sent (each on a new connection) until None."""
+    """One client process: runs the tasks it is sent (each on a new connection) until None;
+    reports the calls it made and the CPU seconds it spent making them."""
     while (task := tasks.get()) is not None:
         address, method, payloads, seconds, limit = task
         count, i = 0, offset
         with grpc.insecure_channel(address) as channel:
             call = _raw(channel, method)
             call(payloads[0], timeout=30)  # connected and warm before the clock starts
+            cpu = time.process_time()
             end = time.perf_counter() + seconds
             while time.perf_counter() < end and (limit is None or count < limit):
                 call(payloads[i % len(payloads)], timeout=30)
                 count += 1
                 i += 1
-        results.put(count)
+            cpu = time.process_time() - cpu
+        results.put((count, cpu))
 
 
 class ClientPool:
@@ -222,6 +231,7 @@ class ClientPool:
     def __init__(self, clients: int) -> None:
         ctx = mp.get_context("spawn")
         self.results = ctx.Queue()
+        self.client_cpu_seconds = 0.0  # of the last run, all clients
         self.tasks = [ctx.Queue() for _ in range(clients)]
         self.procs = [
             ctx.Process(target=_pool_worker, args=(q, self.results, k * 7), daemon=True)
@@ -233,10 +243,13 @@ class ClientPool:
     def run(
         self, address: str, method: str, payloads: list[bytes], seconds: float, limit: int | None
     ) -> int:
-        """Every client calls back to back for `seconds` (or `limit` calls); the calls made."""
+        """Every client calls back to back for `seconds` (or `limit` calls); the calls made.
+        The clients' CPU seconds for them are left in `client_cpu_seconds`."""
         for q in self.tasks:
             q.put((address, method, payloads, seconds, limit))
-        return sum(self.results.get(timeout=seconds + 120) for _ in self.tasks)
+        reports = [self.results.get(timeout=seconds + 120) for _ in self.tasks]
+        self.client_cpu_seconds = sum(cpu for _, cpu in reports)
+        return sum(count for count, _ in reports)
 
     def close(self) -> None:
         for q in self.tasks:
@@ -255,6 +268,8 @@ def concurrent(
         "seconds": seconds,
         "calls": calls,
         "per_second": round(calls / seconds, 1),
+        # what the clients spend per call: on a small machine they share its cores
+        "client_cpu_ms_per_call": round(pool.client_cpu_seconds / max(calls, 1) * 1000, 3),
     }
 
 
@@ -332,7 +347,7 @@ def memory_only(evaluations: int, out_path: str) -> int:
     pool = ClientPool(8)
     samples: list[dict[str, Any]] = []
     try:
-        with server_process(workers=1) as server:
+        with server_process(workers=1, env=SERVER_NATIVE) as server:
             (worker,) = server.workers()
             payloads = default_requests(server.address, cases)
             per_client = max(1, evaluations // 10 // len(pool.procs))
@@ -366,6 +381,19 @@ def memory_only(evaluations: int, out_path: str) -> int:
     return 0
 
 
+def server_hot_path() -> str:
+    """What the servers run: the check each worker makes at `import cdss` (cdss/native.py)."""
+    from cdss import native
+
+    choice = SERVER_NATIVE["CDSS_NATIVE"].strip().lower()
+    if choice in ("0", "off", "no", "false"):
+        return f"pure Python (CDSS_NATIVE={choice})"
+    reason, _ = native.check(native.default_directory())
+    if reason is not None:
+        return f"pure Python ({reason})"
+    return f"compiled hot path ({len(native.HOT_MODULES)} modules, mypyc)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs (< 40 s)")
@@ -386,7 +414,8 @@ def main() -> int:
     phases: dict[str, float] = {"start": started}  # the time each phase ended, in order
     pool = ClientPool(8)  # the clients and both servers start first, while the cases load
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as starting:
-        one_cm, two_cm = server_process(workers=1), server_process(workers=2)
+        one_cm = server_process(workers=1, env=SERVER_NATIVE)
+        two_cm = server_process(workers=2, env=SERVER_NATIVE)
         one_f, two_f = starting.submit(one_cm.__enter__), starting.submit(two_cm.__enter__)
         stack.callback(pool.close)
         stack.callback(_stop, one_f, one_cm)
@@ -432,8 +461,10 @@ def measure(
         },
         "cases_in_mix": len(cases),
         "mix": {"cases": len(cases), "of": len(library), "every": every},
+        "hot_path": {"servers": server_hot_path(), "in_process_figures": "pure Python"},
     }
     print(f"mix: {len(cases)} of the {len(library)} golden and review cases (every {every})")
+    print(f"servers: {out['hot_path']['servers']}; in-process figures: pure Python")
     local = Evaluator.from_directory()  # one compiled rule base for the in-process phases
     try:
         in_rounds = 2 if args.quick else 3
@@ -519,6 +550,14 @@ def report(out: dict[str, Any]) -> None:
     ratios["evaluations_per_second_bound_by_server_cpu"] = out["server_cpu"][
         "evaluations_per_second_bound"
     ]
+    # The clients run on the same cores: all the cores can do is one call's server CPU plus
+    # its client's CPU per core; two processes can do no more than that, nor than twice one.
+    per_call_ms = out["server_cpu"]["Evaluate_ms"] + two["client_cpu_ms_per_call"]
+    machine = (os.cpu_count() or 1) * 1000 / per_call_ms
+    ratios["evaluations_per_second_bound_by_machine"] = round(machine, 1)
+    ratios["scaling_2_over_1_bound_by_machine"] = round(
+        min(machine, 2 * out["server_cpu"]["evaluations_per_second_bound"]) / one["per_second"], 2
+    )
     out["ratios"] = ratios
     out["targets"] = TARGETS
     print("\nratios (measured in this run; target in brackets):")

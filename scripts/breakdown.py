@@ -21,6 +21,7 @@ changed or re-implemented here), so the figures follow the code as it is:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -31,6 +32,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The stages are timed by patching the sources' functions, which calls between compiled
+# modules would not go through: this process runs the sources (cdss/native.py).
+os.environ["CDSS_NATIVE"] = "0"
 
 from cdss import answer as answer_module  # noqa: E402
 from cdss import engine, evaluator, next_questions, reasoning  # noqa: E402

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# The suite runs the sources, so that its patches reach the code they patch; tests/test_native.py
+# runs the answers and the golden, hostile-input and engine tests on the compiled modules.
+os.environ.setdefault("CDSS_NATIVE", "0")
+
 import json
 from collections.abc import Iterator
 from pathlib import Path
