@@ -27,6 +27,8 @@ from cdss.decision import Decision
 from cdss.errors import CaseError
 from cdss.evaluator import Evaluator
 from cdss.flatten import build_units
+from cdss.rulebase.conditions import AnyOf, Leaf
+from cdss.rulebase.model import AlertConclusion, Finding
 from cdss.scoring import ScoreOnce
 from cdss.validation import validate
 from cdss.vocabulary import AlertKind, TreatmentKind, Urgency
@@ -178,6 +180,37 @@ def test_one_more_finding_never_silences_every_emergency(
 def _generic(path: str) -> str:
     """A leg's field without the leg (exam.left.x and exam.right.x are both exam.leg.x)."""
     return path.replace("exam.left.", "exam.leg.").replace("exam.right.", "exam.leg.")
+
+
+def test_every_rule_raising_an_emergency_concludes_the_red_flag(evaluator: Evaluator) -> None:
+    """Routine advice (routine review, removing the compression, routine EMG/NCS, stimulation)
+    is withheld by `not F_RED_FLAG`: so every rule that raises an EMERGENCY alert must conclude
+    F_RED_FLAG, itself or through a finding that a rule turns into F_RED_FLAG on its own (an
+    `any` of findings, R214). Checked on the rule base, not on sampled cases: the property
+    test below found R106c, R106e and R106h (rule base 1.3.0) only by chance."""
+    rules = [r for r in evaluator.compiled.rulebase.rules if r.status == "active"]
+
+    def concludes(rule: Any) -> set[str]:
+        return {c.name for c in rule.then if isinstance(c, Finding)}
+
+    rolled_up = {"F_RED_FLAG"}
+    for rule in rules:
+        if "F_RED_FLAG" not in concludes(rule):
+            continue
+        items = rule.when.items if isinstance(rule.when, AnyOf) else (rule.when,)
+        leaves = [i for i in items if isinstance(i, Leaf) and i.op == "has" and i.value is True]
+        if len(leaves) == len(items):
+            rolled_up |= {leaf.prop for leaf in leaves}
+    missing = [
+        f"{r.id} ({r.file}:{r.line})"
+        for r in rules
+        if any(
+            isinstance(c, AlertConclusion) and c.urgency == Urgency.URGENCY_EMERGENCY
+            for c in r.then
+        )
+        and not concludes(r) & rolled_up
+    ]
+    assert missing == []
 
 
 @SETTINGS
