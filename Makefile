@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 NATIVE := $(VENV)/cdss-native/manifest.json
-SOURCES = $(shell find cdss -name '*.py' -not -path '*/__pycache__/*')
+SOURCES = $(shell find cdss -type f \( -name '*.py' -o -name '*.pyi' \) -not -path '*/__pycache__/*' -not -name '.*')
 PORT   ?= 50051
 CASE   ?= examples/peroneal-compression.json
 

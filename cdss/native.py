@@ -3,13 +3,15 @@
 `make native` (a step of `make install`, so of `make run`, `make test` and `make bench`)
 compiles the modules of `HOT_MODULES` with mypyc (scripts/build_native.py) into a directory
 of the virtual environment, never beside the sources, with a manifest that records a digest
-of every ``.py`` file of the package, the interpreter's extension suffix and a digest of each
-compiled file. At `import cdss`, `install` compares the manifest with the sources as they
-are: only when everything matches does it put a finder first on `sys.meta_path` that loads
-those modules from their compiled files. Any edit to any module of the package, a different
-interpreter or a damaged file turns the whole compiled set off (it is one unit: its modules
-call each other directly) and the pure-Python sources run, until `make native` rebuilds.
-So a compiled module can never stand in for a source that has changed.
+of every ``.py`` and ``.pyi`` file of the package, the interpreter's extension suffix and a
+digest of each compiled file. At `import cdss`, `install` compares the manifest with the
+sources as they are: only when everything matches does it put a finder first on
+`sys.meta_path` and load mypyc's shared library of the build at once (it holds the code of
+every compiled module; each module's own file only hands its part out), so that the code the
+process runs is the code it checked, even if the build is replaced later. Any edit to any
+module of the package, a different interpreter, a damaged file or a library that fails to
+load turns the whole compiled set off (it is one unit: its modules call each other directly)
+and the pure-Python sources run, until `make native` rebuilds.
 
 The compiled modules give the same answers as the sources (tests/test_native.py compares
 every test case's answer at every detail level, and runs the golden, hostile-input and
@@ -17,7 +19,8 @@ engine tests against the compiled modules); they are only faster (README, "Speed
 
 CDSS_NATIVE chooses: ``auto`` (the default: compiled when built and current), ``0`` (never:
 the test suite runs the sources, so that its patches reach the code they patch), ``1``
-(required: importing cdss fails, saying why, when the compiled modules cannot be used).
+(required: importing cdss fails, saying why, when the compiled modules cannot be used); any
+other value fails the import, naming the variable.
 
 This module imports nothing from the package: it runs first, inside `cdss/__init__.py`.
 """
@@ -63,6 +66,28 @@ HOT_MODULES = (
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST = "manifest.json"
 ENV = "CDSS_NATIVE"
+_CHOICES = {
+    "auto": "auto",
+    "": "auto",
+    "0": "off",
+    "off": "off",
+    "no": "off",
+    "false": "off",
+    "1": "required",
+    "on": "required",
+    "yes": "required",
+    "true": "required",
+    "required": "required",
+}
+
+
+def choice() -> str:
+    """CDSS_NATIVE as one of auto, off, required (ValueError, naming it, for anything else)."""
+    raw = os.environ.get(ENV, "auto")
+    value = _CHOICES.get(raw.strip().lower())
+    if value is None:
+        raise ValueError(f"{ENV}={raw!r}: expected auto, 0 (off) or 1 (required)")
+    return value
 
 
 def default_directory() -> Path:
@@ -71,13 +96,23 @@ def default_directory() -> Path:
     return Path(os.environ.get("CDSS_NATIVE_DIR") or Path(sys.prefix) / "cdss-native")
 
 
+def sources(package: Path = PACKAGE) -> list[Path]:
+    """The package's modules and type stubs (hidden files, such as an editor's lock files,
+    and caches left out), in path order."""
+    found = [*package.rglob("*.py"), *package.rglob("*.pyi")]
+    return sorted(
+        p
+        for p in found
+        if p.is_file()
+        and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(package).parts)
+    )
+
+
 def sources_digest(package: Path = PACKAGE) -> str:
-    """SHA-256 over the path and content of every ``.py`` file of the package, in path order:
-    any edit, added or removed module changes it."""
+    """SHA-256 over the path and content of every module and stub of the package, in path
+    order: any edit, added or removed module changes it."""
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
+    for path in sources(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -124,26 +159,42 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 def check(directory: Path, package: Path = PACKAGE) -> tuple[str | None, dict[str, Path]]:
     """Why the build in `directory` cannot be used for the sources in `package` (None: it
-    can), and the compiled file of each module it holds."""
+    can), and the compiled file of each module it holds. Never raises: whatever is wrong
+    with the build or the disk is a reason."""
+    try:
+        return _check(directory, package)
+    except FileNotFoundError:
+        return "not built (or replaced while being read): run make native", {}
+    except Exception as exc:  # noqa: BLE001 - a bad build means the sources run, not a crash
+        return f"unreadable build ({type(exc).__name__}): run make native", {}
+
+
+def _check(directory: Path, package: Path) -> tuple[str | None, dict[str, Path]]:
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
     except FileNotFoundError:
         return "not built: run make native", {}
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         return f"unreadable build manifest ({type(exc).__name__})", {}
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return "unreadable build manifest (not a manifest)", {}
     if manifest.get("extension_suffix") != extension_suffix():
         return "built for another interpreter: run make native", {}
     if manifest.get("sources_sha256") != sources_digest(package):
         return "the sources changed since the build: run make native", {}
     files: dict[str, Path] = {}
-    for name, entry in manifest.get("files", {}).items():
+    for name, entry in manifest["files"].items():
         file = directory / entry["file"]
         if not file.is_file() or file_digest(file) != entry["sha256"]:
             return f"compiled file of {name} missing or changed: run make native", {}
         files[name] = file
-    if not set(HOT_MODULES) <= set(files):
-        return "the build lacks modules now listed as hot: run make native", {}
+    missing = [name for name in HOT_MODULES if name not in files]
+    if missing or not any(name.endswith(LIBRARY_SUFFIX) for name in files):
+        return "incomplete build (a module or the shared library missing): run make native", {}
     return None, files
+
+
+LIBRARY_SUFFIX = "__mypyc"  # mypyc's shared library: `<hash>__mypyc`, a top-level module
 
 
 _status = Status(False, "not checked")
@@ -153,20 +204,29 @@ def install(directory: Path | None = None) -> Status:
     """Use the compiled modules if CDSS_NATIVE allows and the build matches the sources
     (called once, by `import cdss`, before any other module of the package is imported)."""
     global _status  # noqa: PLW0603 - one decision per process, read by status()
-    choice = os.environ.get(ENV, "auto").strip().lower()
-    if choice in ("0", "off", "no", "false"):
-        _status = Status(False, f"{ENV}={choice}")
+    wanted = choice()
+    if wanted == "off":
+        _status = Status(False, f"{ENV}={os.environ.get(ENV, '').strip()}")
         return _status
     reason, files = check(directory or default_directory())
     loaded = [name for name in HOT_MODULES if name in sys.modules]
     if reason is None and loaded:  # imported as source: mypyc's direct calls would not mix
         reason = f"imported before the compiled modules: {', '.join(loaded)}"
+    if reason is None:
+        finder = _Finder(files)
+        sys.meta_path.insert(0, finder)
+        try:  # the checked library, loaded now: what later imports of the modules will use
+            for name in files:
+                if name.endswith(LIBRARY_SUFFIX):
+                    importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - it fails to load: the sources run
+            sys.meta_path.remove(finder)
+            reason = f"the compiled library failed to load ({type(exc).__name__})"
     if reason is not None:
         _status = Status(False, reason)
-        if choice in ("1", "on", "yes", "true", "required"):
-            raise ImportError(f"{ENV}={choice} but the compiled hot path is off: {reason}")
+        if wanted == "required":
+            raise ImportError(f"{ENV}=1 but the compiled hot path is off: {reason}")
         return _status
-    sys.meta_path.insert(0, _Finder(files))
     _status = Status(True, "", tuple(n for n in files if n in HOT_MODULES))
     return _status
 

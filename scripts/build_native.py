@@ -5,8 +5,9 @@ Usage: python scripts/build_native.py [--into DIR] [--check]
 The modules of cdss.native.HOT_MODULES are compiled in a temporary directory (the generated C
 and the objects never touch the checkout), then moved as a whole into DIR (default: the
 environment's ``cdss-native``), with a manifest recording the digest of the package's sources
-they were built from and of each compiled file. Nothing is rebuilt when the build there is
-already current. --check only says whether it is (exit 1 when not).
+they were built from and of each compiled file (mypy's version is recorded, not checked: a
+newer mypyc compiles the same sources to the same behaviour). Nothing is rebuilt when the
+build there is already current. --check only says whether it is (exit 1 when not).
 
 The build needs mypy (a dev dependency, which brings mypyc), setuptools and a C compiler (the
 one durable-rules builds with). CDSS_NATIVE=0 skips it: the service then runs the sources.
@@ -25,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHOICE = os.environ.get("CDSS_NATIVE", "auto").strip().lower()
+CALLER_CHOICE = os.environ.get("CDSS_NATIVE", "auto")
 os.environ["CDSS_NATIVE"] = "0"  # this process reads the sources, never an older build
 sys.path.insert(0, str(ROOT))
 
@@ -74,10 +75,12 @@ def build(into: Path) -> None:
             "sources_sha256": digest,
             "extension_suffix": native.extension_suffix(),
             "python": sys.version.split()[0],
+            "mypy": _mypy_version(),
             "files": files,
         }
         (lib / native.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        # swap in the new build whole: a reader sees the old build or the new one, never half
+        # swap in the new build whole: a process starting meanwhile finds the old build, the
+        # new one or (for an instant) none, never a mixture; with none, its sources run
         staged = into.with_name(into.name + ".new")
         shutil.rmtree(staged, ignore_errors=True)
         shutil.copytree(lib, staged)
@@ -87,6 +90,12 @@ def build(into: Path) -> None:
             into.rename(old)
         staged.rename(into)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _mypy_version() -> str:
+    from mypy.version import __version__
+
+    return str(__version__)
 
 
 def main() -> int:
@@ -101,8 +110,13 @@ def main() -> int:
         if reason is None and not args.check:
             (into / native.MANIFEST).touch()  # for make: current as of now
         return 0 if reason is None else 1
-    if CHOICE in ("0", "off", "no", "false"):
-        print(f"CDSS_NATIVE={CHOICE}: the hot path is not compiled; the sources run")
+    os.environ["CDSS_NATIVE"] = CALLER_CHOICE
+    try:
+        wanted = native.choice()
+    finally:
+        os.environ["CDSS_NATIVE"] = "0"
+    if wanted == "off":
+        print(f"CDSS_NATIVE={CALLER_CHOICE}: the hot path is not compiled; the sources run")
         return 0
     print(f"compiling {len(native.HOT_MODULES)} modules with mypyc into {into} ({reason}) ...")
     build(into)

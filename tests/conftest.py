@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 
 # The suite runs the sources, so that its patches reach the code they patch; tests/test_native.py
-# runs the answers and the golden, hostile-input and engine tests on the compiled modules.
-os.environ.setdefault("CDSS_NATIVE", "0")
+# runs the answers and the golden, hostile-input and engine tests on the compiled modules (in a
+# run of its own, marked by CDSS_TEST_COMPILED=1), unless the caller asked for CDSS_NATIVE=0.
+NATIVE_ASKED = os.environ.get("CDSS_NATIVE", "auto")
+if os.environ.get("CDSS_TEST_COMPILED") != "1":
+    os.environ["CDSS_NATIVE"] = "0"
 
 import json
 from collections.abc import Iterator

@@ -4,7 +4,8 @@ and, when used, giving the same answers as the sources and passing the same test
 The rest of the suite runs the sources (conftest sets CDSS_NATIVE=0). The tests here that need
 the build (`make native`, a step of `make test`) run in subprocesses with CDSS_NATIVE=1, in
 which importing cdss fails unless the compiled modules are in use. Without a build they are
-skipped, saying why, except under CI, where the build is part of the run and they fail.
+skipped, saying why, except under CI, where the build is part of the run and they fail; when
+the caller asked for CDSS_NATIVE=0 (no build), they are skipped.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from pathlib import Path
 import pytest
 
 from cdss import native
-from tests.conftest import ROOT
+from tests.conftest import NATIVE_ASKED, ROOT
 
 BUILD = native.default_directory()
 BUILD_PROBLEM, _ = native.check(BUILD)
 
 
 def _needs_build() -> None:
+    if NATIVE_ASKED.strip().lower() in ("0", "off", "no", "false"):
+        pytest.skip(f"CDSS_NATIVE={NATIVE_ASKED}: the sources only, as asked")
     if BUILD_PROBLEM is None:
         return
     message = f"the compiled hot path is not usable here: {BUILD_PROBLEM}"
@@ -35,7 +38,7 @@ def _needs_build() -> None:
 
 
 def _run(*args: str, native_choice: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CDSS_NATIVE": native_choice}
+    env = {**os.environ, "CDSS_NATIVE": native_choice, "CDSS_TEST_COMPILED": "1"}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -60,7 +63,7 @@ def _fake_build(tmp_path: Path) -> tuple[Path, Path]:
     build = tmp_path / "build"
     build.mkdir()
     files = {}
-    for name in native.HOT_MODULES:
+    for name in (*native.HOT_MODULES, "0123__mypyc"):
         rel = name.replace(".", "/") + native.extension_suffix()
         (build / rel).parent.mkdir(parents=True, exist_ok=True)
         (build / rel).write_bytes(name.encode())
@@ -78,7 +81,7 @@ def test_a_build_matching_its_sources_is_accepted(tmp_path: Path) -> None:
     package, build = _fake_build(tmp_path)
     reason, files = native.check(build, package)
     assert reason is None
-    assert set(files) == set(native.HOT_MODULES)
+    assert set(files) == {*native.HOT_MODULES, "0123__mypyc"}
 
 
 def test_any_edit_added_or_removed_module_turns_the_build_off(tmp_path: Path) -> None:
@@ -111,18 +114,62 @@ def test_a_build_for_another_interpreter_or_none_at_all_is_refused(tmp_path: Pat
     (build / native.MANIFEST).write_text(json.dumps(manifest))
     assert native.check(build, package)[0] == "built for another interpreter: run make native"
     assert native.check(tmp_path / "nothing", package)[0] == "not built: run make native"
-    (build / native.MANIFEST).write_text("{not json")
-    assert native.check(build, package)[0] == "unreadable build manifest (JSONDecodeError)"
 
 
-def test_a_build_lacking_a_module_now_listed_as_hot_is_refused(tmp_path: Path) -> None:
+def test_a_build_lacking_a_module_or_the_shared_library_is_refused(tmp_path: Path) -> None:
     package, build = _fake_build(tmp_path)
+    incomplete = "incomplete build (a module or the shared library missing): run make native"
     manifest = json.loads((build / native.MANIFEST).read_text())
     del manifest["files"]["cdss.whatif"]
     (build / native.MANIFEST).write_text(json.dumps(manifest))
-    assert native.check(build, package)[0] == (
-        "the build lacks modules now listed as hot: run make native"
-    )
+    assert native.check(build, package)[0] == incomplete
+    package, build = _fake_build(tmp_path / "again")
+    manifest = json.loads((build / native.MANIFEST).read_text())
+    del manifest["files"]["0123__mypyc"]
+    (build / native.MANIFEST).write_text(json.dumps(manifest))
+    assert native.check(build, package)[0] == incomplete
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[]", "unreadable build manifest (not a manifest)"),
+        ('{"files": []}', "unreadable build manifest (not a manifest)"),
+        ("{not json", "unreadable build manifest (JSONDecodeError)"),
+    ],
+)
+def test_a_malformed_manifest_is_a_reason_never_a_crash(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    package, build = _fake_build(tmp_path)
+    (build / native.MANIFEST).write_text(text)
+    assert native.check(build, package)[0] == reason
+    package, build = _fake_build(tmp_path / "entry")
+    manifest = json.loads((build / native.MANIFEST).read_text())
+    manifest["files"]["cdss.engine"] = {"sha256": "0"}  # no file named
+    (build / native.MANIFEST).write_text(json.dumps(manifest))
+    assert native.check(build, package)[0] == "unreadable build (KeyError): run make native"
+
+
+def test_hidden_files_and_caches_are_not_sources(tmp_path: Path) -> None:
+    package, build = _fake_build(tmp_path)
+    (package / "sub" / ".#mod.py").symlink_to(tmp_path / "nowhere")  # an editor's lock file
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.py").write_text("")
+    assert native.check(build, package)[0] is None
+    (package / "sub" / "mod.pyi").write_text("X: int\n")  # a stub is a source
+    assert "sources changed" in str(native.check(build, package)[0])
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "auto"), (" 0 ", "off"), ("1", "required")])
+def test_the_choice_is_read_strictly(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(native.ENV, value)
+    assert native.choice() == expected
+    monkeypatch.setenv(native.ENV, "2")
+    with pytest.raises(ValueError, match="CDSS_NATIVE='2': expected auto, 0"):
+        native.choice()
 
 
 def test_install_never_mixes_compiled_modules_with_sources_already_imported(
@@ -130,6 +177,9 @@ def test_install_never_mixes_compiled_modules_with_sources_already_imported(
 ) -> None:
     """In this process the hot modules run as sources: even a current build is not taken up
     (their direct calls to each other would skip the sources), and CDSS_NATIVE=1 says why."""
+    import cdss.engine  # noqa: F401 - the precondition: a hot module imported as source
+
+    assert "cdss.engine" in sys.modules
     build = tmp_path / "build"
     build.mkdir()
     monkeypatch.setattr(native, "check", lambda directory: (None, {}))
@@ -145,6 +195,51 @@ def test_install_never_mixes_compiled_modules_with_sources_already_imported(
     monkeypatch.setenv(native.ENV, "0")
     assert native.install(build).reason == "CDSS_NATIVE=0"
     assert sys.meta_path == before
+
+
+def test_a_library_that_fails_to_load_leaves_the_sources_running(tmp_path: Path) -> None:
+    """A fresh process with a build that passes every check but whose shared library cannot
+    be loaded (here: not an extension at all): auto falls back, required says why."""
+    package = ROOT / "cdss"
+    build = tmp_path / "build"
+    build.mkdir()
+    files = {}
+    for name in (*native.HOT_MODULES, "0123__mypyc"):
+        rel = name.replace(".", "/") + native.extension_suffix()
+        (build / rel).parent.mkdir(parents=True, exist_ok=True)
+        (build / rel).write_bytes(b"not an ELF file")
+        files[name] = {"file": rel, "sha256": native.file_digest(build / rel)}
+    manifest = {
+        "sources_sha256": native.sources_digest(package),
+        "extension_suffix": native.extension_suffix(),
+        "files": files,
+    }
+    (build / native.MANIFEST).write_text(json.dumps(manifest))
+    code = "import cdss, cdss.engine; print(cdss.native.status().describe(), cdss.engine.__file__)"
+    env = {**os.environ, "CDSS_NATIVE_DIR": str(build), "CDSS_TEST_COMPILED": "1"}
+    auto = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "CDSS_NATIVE": "auto"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    status, _, engine_file = auto.stdout.strip().rpartition(" ")
+    assert status == "pure Python (the compiled library failed to load (ImportError))"
+    assert engine_file.endswith("cdss/engine.py")
+    required = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "CDSS_NATIVE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert required.returncode != 0
+    assert "the compiled library failed to load" in required.stderr
 
 
 def test_required_native_fails_the_import_when_the_build_is_stale(tmp_path: Path) -> None:
@@ -195,6 +290,7 @@ def test_the_compiled_modules_are_the_ones_imported() -> None:
         assert Path(file).is_relative_to(BUILD)
 
 
+@pytest.mark.timeout(900)
 def test_compiled_answers_equal_the_sources_for_every_case_at_every_level(
     tmp_path: Path,
 ) -> None:
@@ -213,6 +309,7 @@ def test_compiled_answers_equal_the_sources_for_every_case_at_every_level(
     assert differing == []
 
 
+@pytest.mark.timeout(900)
 def test_golden_hostile_input_and_engine_tests_pass_on_the_compiled_modules() -> None:
     """The tests that hold the answers to account, run again on the compiled modules: the
     golden and safety cases over gRPC, fuzzing with arbitrary and malformed input, bad input,
@@ -229,5 +326,4 @@ def test_golden_hostile_input_and_engine_tests_pass_on_the_compiled_modules() ->
     result = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", *files, native_choice="1")
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(r"\b\d+ passed", summary), summary
-    assert not re.search(r"\b\d+ (failed|errors?)\b", summary), summary
+    assert re.search(r"\b\d+ passed", summary), summary  # the tests were collected and ran
