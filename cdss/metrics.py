@@ -3,8 +3,10 @@
 `Observer` is the server's outermost interceptor: for every call (Evaluate, GetRuleBase,
 Ping, health, reflection, admin, and the calls the admission gate refuses) it counts the
 outcome by method and status code, times it, and sends the initial metadata
-``cdss-version`` (the software), ``cdss-rulebase-version`` and ``cdss-rulebase-hash``. An
-Evaluate answer also counts its alerts by kind and urgency and the rules behind its items.
+``cdss-version`` (the software), ``cdss-rulebase-version`` and ``cdss-rulebase-hash``. Each
+Evaluate answer (gRPC or HTTP) also counts its alerts by kind and urgency and the rules behind
+its items (`observe_decision`, called by the servicer and the HTTP adapter with the Decision
+the response was built from).
 `TimedStore` times each audit write.
 
 Across the supervisor's worker processes the metrics are multiprocess-safe: the supervisor
@@ -24,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from prometheus_client import Counter, Gauge, Histogram
 
-from cdss._proto import decision_pb2, foot_drop_service_pb2
 from cdss.audit import AuditRecord, Entry, Store
+from cdss.decision import Decision
 from cdss.version import SOFTWARE_VERSION
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
@@ -78,22 +80,36 @@ def _code(context: grpc.ServicerContext, failed: bool) -> str:
     return "UNKNOWN" if failed else "OK"
 
 
-def observe_answer(response: foot_drop_service_pb2.EvaluateResponse) -> None:
-    """Count an Evaluate answer's alerts and the rules behind its items (once per answer)."""
-    for alert in response.alerts:
-        ALERTS.labels(
-            decision_pb2.AlertKind.Name(alert.kind), decision_pb2.Urgency.Name(alert.urgency)
-        ).inc()
+_CHILDREN: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """The metric's child for these label values, made once (`labels()` takes a lock and
+    builds its key on every call; the label values are methods, codes, kinds and rule ids,
+    a fixed set)."""
+    key = (metric, labels)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = _CHILDREN[key] = metric.labels(*labels)
+    return found
+
+
+def observe_decision(decision: Decision) -> None:
+    """Count an Evaluate answer's alerts and the rules behind its items (once per answer),
+    from the Decision its response was built from."""
+    for alert in decision.alerts:
+        child(ALERTS, alert.kind.value, alert.urgency.value).inc()
     rules: set[str] = set()
-    for items in (response.alerts, response.tests, response.treatments, response.requests):
+    for items in (decision.alerts, decision.tests, decision.treatments, decision.requests):
         for item in items:
             rules.update(item.rule_ids)
-    for cause in response.causes:
-        rules.update(ref.rule_id for ref in (*cause.supporting, *cause.against))
-    for held in response.withheld:
+    for cause in decision.causes:
+        rules.update(ref.rule_id for ref in cause.supporting)
+        rules.update(ref.rule_id for ref in cause.against)
+    for held in decision.withheld:
         rules.update(held.rule_ids)
     for rule in rules:
-        RULE_FIRINGS.labels(rule).inc()
+        child(RULE_FIRINGS, rule).inc()
 
 
 class Observer(_Interceptor):
@@ -143,10 +159,8 @@ class Observer(_Interceptor):
                 response = behaviour(request, context)
                 failed = False
             finally:
-                LATENCY.labels(method).observe(time.perf_counter() - started)
-                REQUESTS.labels(method, _code(context, failed)).inc()
-            if isinstance(response, foot_drop_service_pb2.EvaluateResponse):
-                observe_answer(response)
+                child(LATENCY, method).observe(time.perf_counter() - started)
+                child(REQUESTS, method, _code(context, failed)).inc()
             return response
 
         return call
@@ -160,8 +174,8 @@ class Observer(_Interceptor):
                 yield from behaviour(request, context)
                 failed = False
             finally:
-                LATENCY.labels(method).observe(time.perf_counter() - started)
-                REQUESTS.labels(method, _code(context, failed)).inc()
+                child(LATENCY, method).observe(time.perf_counter() - started)
+                child(REQUESTS, method, _code(context, failed)).inc()
 
         return call
 

@@ -21,13 +21,15 @@ import grpc
 from google.protobuf.message import DecodeError
 
 from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
-from cdss.answer import answer
+from cdss.answer import respond
 from cdss.audit import AuditError, Entry, RefusalLog, Store
 from cdss.auth import Authenticator, caller_name
 from cdss.config import MAX_CASE_BYTES
+from cdss.decision import Decision
 from cdss.errors import Cancelled, CaseError, DeadlineExceeded, FieldViolation
 from cdss.evaluator import Evaluator
 from cdss.grpc_errors import abort, status_code
+from cdss.metrics import observe_decision
 
 log = logging.getLogger("cdss.access")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
@@ -89,6 +91,7 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         started = time.perf_counter()
         caller = caller_name(self.authenticator, context)
         request = foot_drop_service_pb2.EvaluateRequest()
+        decision: Decision | None = None
         response: foot_drop_service_pb2.EvaluateResponse | None = None
         error: BaseException | None = None
         try:
@@ -97,7 +100,7 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
             if remaining is not None and remaining <= 0:
                 raise DeadlineExceeded("the deadline passed before evaluation started")
             with self._slots:
-                response = answer(self.evaluator, request, self.max_case_bytes)
+                decision, response = respond(self.evaluator, request, self.max_case_bytes)
             if not context.is_active():
                 remaining = context.time_remaining()
                 if remaining is not None and remaining <= 0:
@@ -144,7 +147,8 @@ class FootDropServicer(foot_drop_service_pb2_grpc.FootDropDecisionSupportService
         }
         text = " ".join(f"{k}={v}" for k, v in fields.items())
         if error is None:
-            assert response is not None
+            assert decision is not None and response is not None
+            observe_decision(decision)
             log.info("evaluate ok %s", text)
             return response
         if status == "INTERNAL":

@@ -10,15 +10,20 @@ import signal
 import socket
 import time
 import urllib.request
+from typing import Any
 
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from cdss._proto import foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss._proto import decision_pb2, foot_drop_service_pb2, foot_drop_service_pb2_grpc
+from cdss.answer import respond
+from cdss.decision import Detail
+from cdss.evaluator import Evaluator
 from cdss.logs import JsonFormatter
 from cdss.version import SOFTWARE_VERSION
 from tests.conftest import PERONEAL_CASE, evaluate_request
+from tests.golden import CASES_DIR, REVIEW_DIR, load_cases
 from tests.serving import server_process
 
 EVALUATE = "/cdss.v1.FootDropDecisionSupport/Evaluate"
@@ -136,3 +141,55 @@ def test_serve_logs_json_lines_without_patient_data() -> None:
     text = json.dumps(lines)
     for secret in ("ankle", "PERONEAL", "SIDE_LEFT"):
         assert secret not in text
+
+
+def _rules_in_response(response: foot_drop_service_pb2.EvaluateResponse) -> set[str]:
+    """The rules behind the items of a response, read off the message as a client would."""
+    rules: set[str] = set()
+    for items in (response.alerts, response.tests, response.treatments, response.requests):
+        for item in items:
+            rules.update(item.rule_ids)
+    for cause in response.causes:
+        rules.update(ref.rule_id for ref in (*cause.supporting, *cause.against))
+    for held in response.withheld:
+        rules.update(held.rule_ids)
+    return rules
+
+
+def test_the_answer_metrics_count_what_the_response_shows(
+    evaluator: Evaluator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The servers count alerts and rules from the Decision (cheaper than walking the
+    message): for every golden and review case at every level, the same alerts (kind and
+    urgency) and the same rules as the response carries."""
+    from cdss import metrics
+
+    counted: list[tuple[str, tuple[str, ...]]] = []
+    monkeypatch.setattr(
+        metrics, "child", lambda metric, *labels: _Recorder(counted, metric, labels)
+    )
+    cases = load_cases(CASES_DIR) + load_cases(REVIEW_DIR)
+    for golden in cases:
+        for level in (Detail.SUMMARY, Detail.STANDARD, Detail.FULL):
+            request = foot_drop_service_pb2.EvaluateRequest(case=golden.case)
+            counted.clear()
+            decision, response = respond(evaluator, request, 1 << 20, level)
+            metrics.observe_decision(decision)
+            alerts = sorted(labels for name, labels in counted if name == "cdss_alerts")
+            rules = {labels[0] for name, labels in counted if name == "cdss_rule_firings"}
+            shown = sorted(
+                (decision_pb2.AlertKind.Name(a.kind), decision_pb2.Urgency.Name(a.urgency))
+                for a in response.alerts
+            )
+            assert alerts == shown, golden.stem
+            assert rules == _rules_in_response(response), golden.stem
+
+
+class _Recorder:
+    def __init__(
+        self, out: list[tuple[str, tuple[str, ...]]], metric: Any, labels: tuple[str, ...]
+    ):
+        self.out, self.name, self.labels = out, metric._name, labels
+
+    def inc(self) -> None:
+        self.out.append((self.name, self.labels))

@@ -39,10 +39,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from cdss._proto import foot_drop_service_pb2
-from cdss.answer import answer
+from cdss.answer import respond
 from cdss.audit import AuditError, Entry, Store
 from cdss.auth import ANONYMOUS, Authenticator
 from cdss.config import MAX_CASE_BYTES, MAX_MESSAGE_BYTES
+from cdss.decision import Decision
 from cdss.errors import (
     Cancelled,
     CaseError,
@@ -58,7 +59,7 @@ from cdss.http.feedback import feedback_entries
 from cdss.http.http_errors import error_body, http_status
 from cdss.http.orders import order_cards
 from cdss.http.questionnaire import build_questionnaire
-from cdss.metrics import LATENCY, REQUESTS, observe_answer
+from cdss.metrics import LATENCY, REQUESTS, child, observe_decision
 from cdss.rulebase.catalogue import markdown
 
 log = logging.getLogger("cdss.access")
@@ -170,12 +171,13 @@ async def evaluate(
 ) -> foot_drop_service_pb2.EvaluateResponse:
     """The same answer as the gRPC Evaluate (validation included), audited the same way."""
     started = time.perf_counter()
+    decision: Decision | None = None
     response = None
     error: BaseException | None = None
     try:
         async with front.slots:
-            response = await run_in_threadpool(
-                answer, front.evaluator, request, front.max_case_bytes
+            decision, response = await run_in_threadpool(
+                respond, front.evaluator, request, front.max_case_bytes
             )
     except Exception as exc:  # noqa: BLE001 - recorded, then raised as a status
         error = exc
@@ -183,10 +185,10 @@ async def evaluate(
     raw = request.case.SerializeToString(deterministic=True)
     digest = hashlib.sha256(raw).hexdigest()[:16]
     status = "OK" if error is None else http_status(error)[1]
-    REQUESTS.labels(f"HTTP {method}", status).inc()  # the same metrics as the gRPC door
-    LATENCY.labels(f"HTTP {method}").observe(ms / 1000)
-    if response is not None:
-        observe_answer(response)
+    child(REQUESTS, f"HTTP {method}", status).inc()  # the same metrics as the gRPC door
+    child(LATENCY, f"HTTP {method}").observe(ms / 1000)
+    if decision is not None:
+        observe_decision(decision)
     entry = Entry(
         front.evaluator.compiled.rulebase,
         caller,
