@@ -141,6 +141,9 @@ class Gate(_Interceptor):
         self.deadlines = ReceiveDeadlines(receive_timeout)
         self.on_refused = on_refused
         self._long_lived = threading.BoundedSemaphore(LONG_LIVED_SLOTS)
+        # per method and caller, the handler grpc gave and the one made from it: the same
+        # every call (methods and token names are a fixed set), so made once
+        self._admitted: dict[tuple[str, str], tuple[Any, grpc.RpcMethodHandler[Any, Any]]] = {}
 
     def close(self) -> None:
         self.deadlines.close()
@@ -175,6 +178,16 @@ class Gate(_Interceptor):
         handler = continuation(handler_call_details)
         if handler is None:
             return None
+        made = self._admitted.get((method, caller))
+        if made is not None and made[0] is handler:
+            return made[1]
+        admitted = self._admit(method, caller, handler)
+        self._admitted[method, caller] = (handler, admitted)
+        return admitted
+
+    def _admit(
+        self, method: str, caller: str, handler: grpc.RpcMethodHandler[Any, Any]
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         if method.startswith(LONG_LIVED):
             return self._long_lived_slot(method, caller, handler)
         if handler.request_streaming:

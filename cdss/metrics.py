@@ -122,6 +122,8 @@ class Observer(_Interceptor):
             ("cdss-rulebase-hash", rulebase_hash),
         )
         BUILD.labels(SOFTWARE_VERSION, rulebase_version, rulebase_hash).set(1)
+        # per method, the handler grpc gave and its wrapper (made once, not per call)
+        self._wrapped: dict[str, tuple[Any, grpc.RpcMethodHandler[Any, Any]]] = {}
 
     def intercept_service(
         self,
@@ -132,6 +134,16 @@ class Observer(_Interceptor):
         if handler is None:
             return None
         method: str = handler_call_details.method
+        made = self._wrapped.get(method)
+        if made is not None and made[0] is handler:  # the same handler as last time: reuse
+            return made[1]
+        wrapped = self._wrap(method, handler)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    def _wrap(
+        self, method: str, handler: grpc.RpcMethodHandler[Any, Any]
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         kinds = {
             "unary_unary": grpc.unary_unary_rpc_method_handler,
             "unary_stream": grpc.unary_stream_rpc_method_handler,
