@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -195,3 +196,44 @@ def test_refused_calls_are_written_in_batches_and_flushed_on_close(evaluator: Ev
     refusals.close()
     assert sum(batches) == 3000 and refusals.dropped == 0
     assert len(batches) < 3000  # a flood costs a few commits, not one per call
+
+
+class _Details(grpc.HandlerCallDetails):
+    """What grpc hands an interceptor about a call (the fields the interceptors read)."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.invocation_metadata: tuple[tuple[str, str], ...] = ()
+
+
+def test_the_interceptors_wrap_a_method_once_and_again_only_for_a_new_handler() -> None:
+    """The gate and the observer make a method's handler on its first call and reuse it while
+    grpc gives them the same one (they used to wrap it anew on every call); another method or
+    a new handler gets its own."""
+    from cdss.admission import Gate
+    from cdss.metrics import Observer
+
+    def unary(request: Any, context: Any) -> Any:
+        return request
+
+    first = grpc.unary_unary_rpc_method_handler(unary)
+    second = grpc.unary_unary_rpc_method_handler(unary)
+    gate = Gate(None, 5.0)
+    observer = Observer("1", "sha256:x")
+    try:
+        current = {"handler": first}
+
+        def through_gate(details: Any) -> Any:
+            return gate.intercept_service(lambda _: current["handler"], details)
+
+        ping, evaluate = _Details("/s/Ping"), _Details("/s/Evaluate")
+        a = observer.intercept_service(through_gate, ping)
+        assert a is observer.intercept_service(through_gate, ping)
+        assert a is not observer.intercept_service(through_gate, evaluate)
+        assert a is not None and a.stream_unary is not None  # the gate's form, then wrapped
+        current["handler"] = second
+        b = observer.intercept_service(through_gate, ping)
+        assert b is not a
+        assert b is observer.intercept_service(through_gate, ping)
+    finally:
+        gate.close()
