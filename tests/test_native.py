@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,13 @@ def _needs_build() -> None:
     pytest.skip(message)
 
 
-def _run(*args: str, native_choice: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, native_choice: str, timeout: float = 900, build: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python *args` from the checkout with CDSS_NATIVE set (and the build in `build`)."""
     env = {**os.environ, "CDSS_NATIVE": native_choice, "CDSS_TEST_COMPILED": "1"}
+    if build is not None:
+        env["CDSS_NATIVE_DIR"] = str(build)
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -62,11 +68,18 @@ def _fake_build(tmp_path: Path) -> tuple[Path, Path]:
     (package / "sub" / "mod.py").write_text("X = 1\n")
     build = tmp_path / "build"
     build.mkdir()
+    _write_build(build, package, lambda name: name.encode())
+    return package, build
+
+
+def _write_build(build: Path, package: Path, content: Callable[[str], bytes]) -> None:
+    """A build of `package` in `build`: a file per hot module and the shared library, each
+    holding `content(name)`, and a manifest as scripts/build_native.py writes it."""
     files = {}
     for name in (*native.HOT_MODULES, "0123__mypyc"):
         rel = name.replace(".", "/") + native.extension_suffix()
         (build / rel).parent.mkdir(parents=True, exist_ok=True)
-        (build / rel).write_bytes(name.encode())
+        (build / rel).write_bytes(content(name))
         files[name] = {"file": rel, "sha256": native.file_digest(build / rel)}
     manifest = {
         "sources_sha256": native.sources_digest(package),
@@ -74,7 +87,6 @@ def _fake_build(tmp_path: Path) -> tuple[Path, Path]:
         "files": files,
     }
     (build / native.MANIFEST).write_text(json.dumps(manifest))
-    return package, build
 
 
 def test_a_build_matching_its_sources_is_accepted(tmp_path: Path) -> None:
@@ -200,44 +212,16 @@ def test_install_never_mixes_compiled_modules_with_sources_already_imported(
 def test_a_library_that_fails_to_load_leaves_the_sources_running(tmp_path: Path) -> None:
     """A fresh process with a build that passes every check but whose shared library cannot
     be loaded (here: not an extension at all): auto falls back, required says why."""
-    package = ROOT / "cdss"
     build = tmp_path / "build"
     build.mkdir()
-    files = {}
-    for name in (*native.HOT_MODULES, "0123__mypyc"):
-        rel = name.replace(".", "/") + native.extension_suffix()
-        (build / rel).parent.mkdir(parents=True, exist_ok=True)
-        (build / rel).write_bytes(b"not an ELF file")
-        files[name] = {"file": rel, "sha256": native.file_digest(build / rel)}
-    manifest = {
-        "sources_sha256": native.sources_digest(package),
-        "extension_suffix": native.extension_suffix(),
-        "files": files,
-    }
-    (build / native.MANIFEST).write_text(json.dumps(manifest))
+    _write_build(build, ROOT / "cdss", lambda name: b"not an ELF file")
     code = "import cdss, cdss.engine; print(cdss.native.status().describe(), cdss.engine.__file__)"
-    env = {**os.environ, "CDSS_NATIVE_DIR": str(build), "CDSS_TEST_COMPILED": "1"}
-    auto = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "CDSS_NATIVE": "auto"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    auto = _run("-c", code, native_choice="auto", timeout=120, build=build)
+    assert auto.returncode == 0, auto.stderr
     status, _, engine_file = auto.stdout.strip().rpartition(" ")
     assert status == "pure Python (the compiled library failed to load (ImportError))"
     assert engine_file.endswith("cdss/engine.py")
-    required = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "CDSS_NATIVE": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    required = _run("-c", code, native_choice="1", timeout=120, build=build)
     assert required.returncode != 0
     assert "the compiled library failed to load" in required.stderr
 
@@ -245,27 +229,12 @@ def test_a_library_that_fails_to_load_leaves_the_sources_running(tmp_path: Path)
 def test_required_native_fails_the_import_when_the_build_is_stale(tmp_path: Path) -> None:
     """A fresh process asked for the compiled modules with a build that does not match."""
     _, build = _fake_build(tmp_path)  # a build of another package: not of these sources
-    env_build = {**os.environ, "CDSS_NATIVE": "1", "CDSS_NATIVE_DIR": str(build)}
-    result = subprocess.run(
-        [sys.executable, "-c", "import cdss"],
-        cwd=ROOT,
-        env=env_build,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run("-c", "import cdss", native_choice="1", timeout=120, build=build)
     assert result.returncode != 0
     assert "the sources changed since the build: run make native" in result.stderr
-    auto = subprocess.run(
-        [sys.executable, "-c", "import cdss; print(cdss.native.status().describe())"],
-        cwd=ROOT,
-        env={**env_build, "CDSS_NATIVE": "auto"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    code = "import cdss; print(cdss.native.status().describe())"
+    auto = _run("-c", code, native_choice="auto", timeout=120, build=build)
+    assert auto.returncode == 0, auto.stderr
     assert auto.stdout.strip() == (
         "pure Python (the sources changed since the build: run make native)"
     )
