@@ -65,6 +65,7 @@ HOT_MODULES = (
 
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST = "manifest.json"
+LIBRARY_SUFFIX = "__mypyc"  # mypyc's shared library: `<hash>__mypyc`, a top-level module
 ENV = "CDSS_NATIVE"
 _CHOICES = {
     "auto": "auto",
@@ -81,9 +82,11 @@ _CHOICES = {
 }
 
 
-def choice() -> str:
-    """CDSS_NATIVE as one of auto, off, required (ValueError, naming it, for anything else)."""
-    raw = os.environ.get(ENV, "auto")
+def choice(raw: str | None = None) -> str:
+    """CDSS_NATIVE (or `raw`, a value it was given elsewhere) as one of auto, off, required
+    (ValueError, naming it, for anything else)."""
+    if raw is None:
+        raw = os.environ.get(ENV, "auto")
     value = _CHOICES.get(raw.strip().lower())
     if value is None:
         raise ValueError(f"{ENV}={raw!r}: expected auto, 0 (off) or 1 (required)")
@@ -192,9 +195,6 @@ def _check(directory: Path, package: Path) -> tuple[str | None, dict[str, Path]]
     if missing or not any(name.endswith(LIBRARY_SUFFIX) for name in files):
         return "incomplete build (a module or the shared library missing): run make native", {}
     return None, files
-
-
-LIBRARY_SUFFIX = "__mypyc"  # mypyc's shared library: `<hash>__mypyc`, a top-level module
 
 
 _status = Status(False, "not checked")

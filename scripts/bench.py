@@ -385,12 +385,7 @@ def server_hot_path() -> str:
     """What the servers run: the check each worker makes at `import cdss` (cdss/native.py)."""
     from cdss import native
 
-    os.environ["CDSS_NATIVE"] = SERVER_NATIVE["CDSS_NATIVE"]
-    try:
-        wanted = native.choice()
-    finally:
-        os.environ["CDSS_NATIVE"] = "0"
-    if wanted == "off":
+    if native.choice(SERVER_NATIVE["CDSS_NATIVE"]) == "off":
         return f"pure Python (CDSS_NATIVE={SERVER_NATIVE['CDSS_NATIVE']})"
     reason, _ = native.check(native.default_directory())
     if reason is not None:

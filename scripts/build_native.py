@@ -110,12 +110,7 @@ def main() -> int:
         if reason is None and not args.check:
             (into / native.MANIFEST).touch()  # for make: current as of now
         return 0 if reason is None else 1
-    os.environ["CDSS_NATIVE"] = CALLER_CHOICE
-    try:
-        wanted = native.choice()
-    finally:
-        os.environ["CDSS_NATIVE"] = "0"
-    if wanted == "off":
+    if native.choice(CALLER_CHOICE) == "off":
         print(f"CDSS_NATIVE={CALLER_CHOICE}: the hot path is not compiled; the sources run")
         return 0
     print(f"compiling {len(native.HOT_MODULES)} modules with mypyc into {into} ({reason}) ...")
