@@ -10,7 +10,12 @@ the unit's fact asserted into the next stratum, so each layer's conclusions are 
 next layer's rules match.
 
 Rules of the invariants (verified by tests/test_engine.py):
-- one session per stratum, ``delete_state`` in ``finally``: no session outlives a call;
+- one session per stratum and call, its facts retracted before the call returns: no fact
+  outlives a call. The emptied session is kept for the stratum's next call, because creating
+  one costs more than the matching: durable-rules allocates and zeroes 8 KB for every beta
+  node of the ruleset in each new session, ~1.6 MB for a large stratum, which also evicts
+  the caches the rest of the evaluation runs in. A session that failed, or held anything
+  after the retraction, is deleted and the next call creates a new one;
 - a process-wide lock around the C extension (it is not thread-safe and holds the GIL anyway);
 - a catch-all rule in every ruleset, so a fact no rule matches is not an error and every
   session starts an action before it is deleted (a durable-rules crash otherwise);
@@ -121,14 +126,26 @@ class Engine:
                 raise EngineFailure(
                     f"durable-rules rejected stratum {stratum.index} ({exc}); rules: {culprits}"
                 ) from exc
-        self.live_sessions = 0  # sessions created and not yet deleted (0 between calls)
+        # per stratum: the session id in use, and whether an empty session of it is kept
+        self._sids = [str(next(self._sessions)) for _ in compiled.strata]
+        self._kept = [False for _ in compiled.strata]
+        self.live_sessions = 0  # sessions holding a call's facts, or lost (0 between calls)
+        self.sessions_run = 0  # stratum sessions run, all calls (what the counters read)
         # firings are ordered by rule, its mirror after it, then unit (0 or 1): one int per
         # durable rule name, built here, is the sort key of a (name, unit) pair plus the unit
         self._order = {name: (r.index * 2 + r.mirrored) * 2 for name, r in compiled.by_name.items()}
 
+    @property
+    def kept_sessions(self) -> int:
+        """Empty sessions kept for reuse, at most one per stratum."""
+        return sum(self._kept)
+
     def close(self) -> None:
         with self._lock:
-            for h in self._handles:
+            for i, h in enumerate(self._handles):
+                if self._kept[i]:  # each started actions before: safe to delete
+                    dre.delete_state(h, self._sids[i])
+                    self._kept[i] = False
                 dre.delete_ruleset(h)
             self._handles = []
 
@@ -150,7 +167,8 @@ class Engine:
         with self._lock:
             if not self._handles and self.compiled.strata:
                 raise EngineFailure("engine is closed")
-            for stratum, handle in zip(self.compiled.strata, self._handles, strict=True):
+            strata = zip(self.compiled.strata, self._handles, strict=True)
+            for slot, (stratum, handle) in enumerate(strata):
                 if stratum.needs_causes and not causes_added:
                     if cause_props is None:
                         break
@@ -161,7 +179,7 @@ class Engine:
                         e.update(extra_pieces)
                     causes_added = True
                 by_name, order, index = self.compiled.by_name, self._order, stratum.index
-                pairs = self._fire(handle, stratum, pieces)
+                pairs = self._fire(slot, handle, stratum, pieces)
                 pairs.sort(key=lambda p: order[p[0]] + p[1])
                 fired = [Firing(index, by_name[name], unit) for name, unit in pairs]
                 for f in fired:
@@ -172,26 +190,30 @@ class Engine:
         return firings, props
 
     def _fire(
-        self, handle: int, stratum: Stratum, units: list[dict[str, str]]
+        self, slot: int, handle: int, stratum: Stratum, units: list[dict[str, str]]
     ) -> list[tuple[str, int]]:
         """One session of one stratum: every unit's fact (its encoded properties that the
         stratum reads, see `encoded`) asserted, the (rule, unit) pairs that fired read off the
-        action queue."""
-        sid = str(next(self._sessions))
+        action queue, and the facts retracted, leaving the session empty for the next call."""
+        sid = self._sids[slot]
         read = stratum.props
         tail = f'"sid":"{sid}"}}'
         facts = [
             "{" + "".join([piece for k, piece in pieces.items() if k in read]) + tail
             for pieces in units
         ]
+        batch = facts[0] if len(facts) == 1 else "[" + ",".join(facts) + "]"
         fired: list[tuple[str, int]] = []
         sinks = 0
+        kept, emptied = self._kept[slot], False
+        self._kept[slot] = False
         self.live_sessions += 1
+        self.sessions_run += 1
         try:
             if len(facts) == 1:
-                code, state = dre.assert_fact(handle, facts[0])
+                code, state = dre.assert_fact(handle, batch)
             else:
-                code, state = dre.assert_facts(handle, "[" + ",".join(facts) + "]")
+                code, state = dre.assert_facts(handle, batch)
             if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
                 raise EngineFailure(f"durable-rules refused a fact (code {code})")
             result = dre.start_action_for_state(handle, state)
@@ -203,17 +225,32 @@ class Engine:
                 else:
                     fired.append((name, _unit(message) if len(facts) > 1 else 0))
                 message = dre.complete_and_start_action(handle, state)
+            if len(facts) == 1:
+                code, _ = dre.retract_fact(handle, batch)
+            else:
+                code, _ = dre.retract_facts(handle, batch)
+            # every rule tests properties of the one fact: a retraction fires nothing, and a
+            # session that has anything to do after it is not reused
+            emptied = code == 0 and dre.start_action_for_state(handle, state) is None
         except EngineFailure:
             raise
         except Exception as exc:  # the C extension raises plain Exception subclasses
             raise EngineFailure(f"durable-rules failed in stratum {stratum.index}: {exc}") from exc
         finally:
-            # Deleting a session that started no action crashes durable-rules 2.0.28 (see
-            # SINK in the compiler); the catch-all rule guarantees one, so a session without
-            # it is left alive (a leak, counted) rather than risking the process.
-            if sinks:
+            if emptied and sinks:
+                self._kept[slot] = True
+                self.live_sessions -= 1
+            elif sinks or kept:
+                # Deleting a session that never started an action crashes durable-rules 2.0.28
+                # (see SINK in the compiler); the catch-all rule guarantees one, so a new
+                # session without it is left alive (a leak, counted) rather than risking the
+                # process. A session that is not reused is deleted, and the next call of the
+                # stratum starts a new one under a new id.
                 dre.delete_state(handle, sid)
                 self.live_sessions -= 1
+                self._sids[slot] = str(next(self._sessions))
+            else:
+                self._sids[slot] = str(next(self._sessions))
         if sinks != len(facts):
             raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
         # a rule whose condition has an OR fires once per matching branch: count it once

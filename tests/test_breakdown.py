@@ -1,7 +1,8 @@
 """scripts/breakdown.py: the per-stage breakdown and the durable-rules floor the bench prints.
 
 The floor replays the engine's own sessions through the live rulesets, under session ids of
-its own, deleting each: it must not disturb the answers the same evaluator gives afterwards."""
+its own (one per ruleset, its facts retracted after each replayed call, deleted at the end): it
+must not disturb the answers the same evaluator gives afterwards."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def test_floor_replays_every_session_and_leaves_the_engine_as_it_was() -> None:
         assert floor["sessions_per_call"] == len(ev.engine.compiled.strata)
         assert floor["durable_rules_us_per_call"] > 0
         assert _answers(ev) == before
+        assert ev.engine.live_sessions == 0
     finally:
         ev.close()
 

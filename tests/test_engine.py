@@ -123,12 +123,94 @@ def test_a_matcher_of_nested_and_negated_conditions_equals_the_tree_walk() -> No
             assert match(props) == expected, (condition, props)
 
 
-def test_no_session_outlives_an_evaluation(evaluator: Evaluator) -> None:
+def test_no_fact_outlives_an_evaluation_and_each_stratum_reuses_its_session(
+    evaluator: Evaluator,
+) -> None:
+    """After each call every stratum's session is kept empty (its facts retracted) and the
+    next call asserts into the same session, whatever case came before."""
+    import copy
+
+    import durable_rules_engine as dre
+
     from tests.conftest import PERONEAL_CASE, case_facts
 
-    for _ in range(5):
-        evaluator.evaluate(case_facts(PERONEAL_CASE))
-    assert evaluator.engine.live_sessions == 0
+    other = copy.deepcopy(PERONEAL_CASE)
+    other["presentation"]["side"] = "SIDE_BILATERAL"
+    other["exam"]["right"] = dict(other["exam"]["left"])
+    engine = evaluator.engine
+    evaluator.evaluate(case_facts(PERONEAL_CASE))
+    sids = list(engine._sids)
+    for data in [other, PERONEAL_CASE, other, PERONEAL_CASE]:
+        evaluator.evaluate(case_facts(data))
+        assert engine.live_sessions == 0
+        assert engine.kept_sessions == len(evaluator.compiled.strata)
+        assert engine._sids == sids  # the same sessions, reused
+        for handle, sid in zip(engine._handles, engine._sids, strict=True):
+            assert dre.get_facts(handle, sid) == "[]"
+
+
+def test_random_cases_in_sequence_on_one_engine_agree_with_the_reference() -> None:
+    """A session kept from one case never changes the next case's firings: every case of a
+    random sequence, on one engine, fires what the Python reference fires."""
+    ev = Evaluator.from_directory()
+    try:
+
+        @settings(max_examples=120, deadline=None, database=None)
+        @given(case=cases())
+        def check(case: Case) -> None:
+            assert engine_firings(ev, case) == reference_firings(ev, case)
+
+        check()
+        assert ev.engine.live_sessions == 0
+    finally:
+        ev.close()
+
+
+@pytest.mark.parametrize("failure", ["action", "retraction"])
+def test_a_session_that_fails_is_deleted_and_the_next_call_starts_a_new_one(
+    failure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session whose actions fail, or whose facts cannot be retracted, is not reused: it is
+    deleted (no session leaks), the stratum gets a new session id, and the next call gives the
+    answer a fresh engine gives."""
+    import durable_rules_engine as dre
+
+    from cdss.errors import EngineFailure
+    from tests.conftest import PERONEAL_CASE, case_facts
+
+    ev = Evaluator.from_directory()
+    try:
+        case = case_facts(PERONEAL_CASE)
+        expected = ev.evaluate(case)
+        sids = list(ev.engine._sids)
+        if failure == "action":
+            real = dre.complete_and_start_action
+
+            def fail(handle: int, state: int) -> Any:
+                monkeypatch.setattr(dre, "complete_and_start_action", real)
+                raise RuntimeError("boom")
+
+            monkeypatch.setattr(dre, "complete_and_start_action", fail)
+            with pytest.raises(EngineFailure, match="stratum 1"):
+                ev.evaluate(case)
+        else:
+            real_retract = dre.retract_fact
+
+            def refuse(handle: int, fact: str) -> Any:
+                monkeypatch.setattr(dre, "retract_fact", real_retract)
+                real_retract(handle, fact)
+                return (1, 0)
+
+            monkeypatch.setattr(dre, "retract_fact", refuse)
+            assert ev.evaluate(case) == expected  # this call's firings were read already
+        assert ev.engine.live_sessions == 0
+        assert ev.engine._sids[0] != sids[0]  # stratum 1's session was deleted
+        assert ev.engine._sids[1:] == sids[1:] or failure == "action"
+        assert ev.evaluate(case) == expected
+        assert ev.engine.live_sessions == 0
+        assert ev.engine.kept_sessions == len(ev.compiled.strata)
+    finally:
+        ev.close()
 
 
 def test_both_legs_share_one_session_per_stratum(evaluator: Evaluator) -> None:
@@ -145,9 +227,9 @@ def test_both_legs_share_one_session_per_stratum(evaluator: Evaluator) -> None:
     case = case_facts(data)
     units = build_units(case, frozenset(evaluator.compiled.drug_names))
     assert len(units) == 2
-    before = next(evaluator.engine._sessions)
+    before = evaluator.engine.sessions_run
     firings, _ = evaluator.engine.run(units, ScoreOnce(evaluator.scoring))
-    assert next(evaluator.engine._sessions) - before - 1 == len(evaluator.compiled.strata)
+    assert evaluator.engine.sessions_run - before == len(evaluator.compiled.strata)
     assert {f.unit for f in firings} == {0, 1}
     assert engine_firings(evaluator, case) == reference_firings(evaluator, case)
     assert evaluator.engine.live_sessions == 0
