@@ -116,6 +116,9 @@ class Engine:
         self._sessions = itertools.count(1)
         tag = next(_ruleset_ids)
         self._handles: list[int] = []
+        for stratum in compiled.strata:  # the engine writes these two into every fact
+            if stratum.props & {"id", "sid"}:
+                raise EngineFailure(f"stratum {stratum.index} reads a property named id or sid")
         for stratum in compiled.strata:
             name = f"cdss_{tag}_s{stratum.index}"
             try:
@@ -197,12 +200,15 @@ class Engine:
         action queue, and the facts retracted, leaving the session empty for the next call."""
         sid = self._sids[slot]
         read = stratum.props
-        tail = f'"sid":"{sid}"}}'
+        # each unit's fact has an id of its own (u0, u1), so that it is retracted by id alone
         facts = [
-            "{" + "".join([piece for k, piece in pieces.items() if k in read]) + tail
-            for pieces in units
+            "{"
+            + "".join([piece for k, piece in pieces.items() if k in read])
+            + f'"id":"u{n}","sid":"{sid}"}}'
+            for n, pieces in enumerate(units)
         ]
         batch = facts[0] if len(facts) == 1 else "[" + ",".join(facts) + "]"
+        ids = [f'{{"id":"u{n}","sid":"{sid}"}}' for n in range(len(facts))]
         fired: list[tuple[str, int]] = []
         sinks = 0
         kept, emptied = self._kept[slot], False
@@ -226,9 +232,9 @@ class Engine:
                     fired.append((name, _unit(message) if len(facts) > 1 else 0))
                 message = dre.complete_and_start_action(handle, state)
             if len(facts) == 1:
-                code, _ = dre.retract_fact(handle, batch)
+                code, _ = dre.retract_fact(handle, ids[0])
             else:
-                code, _ = dre.retract_facts(handle, batch)
+                code, _ = dre.retract_facts(handle, "[" + ",".join(ids) + "]")
             # every rule tests properties of the one fact: a retraction fires nothing, and a
             # session that has anything to do after it is not reused
             emptied = code == 0 and dre.start_action_for_state(handle, state) is None
