@@ -454,3 +454,21 @@ def test_what_ifs_evaluate_every_rule_that_can_reach_evidence(evaluator: Evaluat
         assert set(positions) == {
             p for p in whatif.readers[prop] if by_pos[p].name in whatif.reaching
         }
+
+
+@pytest.mark.parametrize("name", ["id", "sid"])
+def test_a_stratum_reading_the_engines_own_properties_is_refused(
+    evaluator: Evaluator, name: str
+) -> None:
+    """Every fact carries the engine's "id" (its retraction key) and "sid": a rule reading a
+    property of that name would test the engine's bookkeeping, so the engine refuses it."""
+    import dataclasses
+
+    from cdss.engine import Engine
+    from cdss.errors import EngineFailure
+
+    compiled = evaluator.compiled
+    first = dataclasses.replace(compiled.strata[0], props=compiled.strata[0].props | {name})
+    changed = dataclasses.replace(compiled, strata=(first, *compiled.strata[1:]))
+    with pytest.raises(EngineFailure, match="stratum 1 reads a property named id or sid"):
+        Engine(changed)
