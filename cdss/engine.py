@@ -24,6 +24,7 @@ Rules of the invariants (verified by tests/test_engine.py):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -116,6 +117,11 @@ class Engine:
         self._sessions = itertools.count(1)
         tag = next(_ruleset_ids)
         self._handles: list[int] = []
+        # per stratum: the session id in use, and whether an empty session of it is kept
+        self._sids = [str(next(self._sessions)) for _ in compiled.strata]
+        self._kept = [False for _ in compiled.strata]
+        self.live_sessions = 0  # sessions holding a call's facts, or lost (0 between calls)
+        self.sessions_run = 0  # stratum sessions run, all calls (what the counters read)
         for stratum in compiled.strata:  # the engine writes these two into every fact
             if stratum.props & {"id", "sid"}:
                 raise EngineFailure(f"stratum {stratum.index} reads a property named id or sid")
@@ -129,11 +135,6 @@ class Engine:
                 raise EngineFailure(
                     f"durable-rules rejected stratum {stratum.index} ({exc}); rules: {culprits}"
                 ) from exc
-        # per stratum: the session id in use, and whether an empty session of it is kept
-        self._sids = [str(next(self._sessions)) for _ in compiled.strata]
-        self._kept = [False for _ in compiled.strata]
-        self.live_sessions = 0  # sessions holding a call's facts, or lost (0 between calls)
-        self.sessions_run = 0  # stratum sessions run, all calls (what the counters read)
         # firings are ordered by rule, its mirror after it, then unit (0 or 1): one int per
         # durable rule name, built here, is the sort key of a (name, unit) pair plus the unit
         self._order = {name: (r.index * 2 + r.mirrored) * 2 for name, r in compiled.by_name.items()}
@@ -144,13 +145,23 @@ class Engine:
         return sum(self._kept)
 
     def close(self) -> None:
+        """Delete the kept sessions (deleting the ruleset does not free a session's contents)
+        and the rulesets; every one is attempted, whatever fails before it."""
         with self._lock:
-            for i, h in enumerate(self._handles):
-                if self._kept[i]:  # each started actions before: safe to delete
-                    dre.delete_state(h, self._sids[i])
-                    self._kept[i] = False
-                dre.delete_ruleset(h)
-            self._handles = []
+            handles, self._handles = self._handles, []
+            failures = []
+            for i, h in enumerate(handles):
+                try:
+                    if self._kept[i]:  # each started actions before: safe to delete
+                        self._kept[i] = False
+                        dre.delete_state(h, self._sids[i])
+                finally:
+                    try:
+                        dre.delete_ruleset(h)
+                    except Exception as exc:  # noqa: BLE001 - the others are still deleted
+                        failures.append(exc)
+            if failures:
+                raise EngineFailure(f"durable-rules could not delete a ruleset: {failures[0]}")
 
     def run(
         self, units: list[Unit], cause_props: CauseProps | None
@@ -211,7 +222,7 @@ class Engine:
         ids = [f'{{"id":"u{n}","sid":"{sid}"}}' for n in range(len(facts))]
         fired: list[tuple[str, int]] = []
         sinks = 0
-        kept, emptied = self._kept[slot], False
+        kept, started, emptied = self._kept[slot], False, False
         self._kept[slot] = False
         self.live_sessions += 1
         self.sessions_run += 1
@@ -223,6 +234,7 @@ class Engine:
             if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
                 raise EngineFailure(f"durable-rules refused a fact (code {code})")
             result = dre.start_action_for_state(handle, state)
+            started = result is not None
             message = result[1] if result else None
             while message:
                 name = _rule_name(message)
@@ -231,33 +243,37 @@ class Engine:
                 else:
                     fired.append((name, _unit(message) if len(facts) > 1 else 0))
                 message = dre.complete_and_start_action(handle, state)
+            if sinks != len(facts):
+                raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
             if len(facts) == 1:
                 code, _ = dre.retract_fact(handle, ids[0])
             else:
                 code, _ = dre.retract_facts(handle, "[" + ",".join(ids) + "]")
-            # every rule tests properties of the one fact: a retraction fires nothing, and a
-            # session that has anything to do after it is not reused
-            emptied = code == 0 and dre.start_action_for_state(handle, state) is None
+            # every rule tests properties of the one fact: a retraction fires nothing; a
+            # session that holds a fact or has anything to do after it is not reused
+            emptied = (
+                code == 0
+                and dre.start_action_for_state(handle, state) is None
+                and dre.get_facts(handle, sid) == "[]"
+            )
         except EngineFailure:
             raise
         except Exception as exc:  # the C extension raises plain Exception subclasses
             raise EngineFailure(f"durable-rules failed in stratum {stratum.index}: {exc}") from exc
         finally:
-            if emptied and sinks:
+            if emptied:
                 self._kept[slot] = True
                 self.live_sessions -= 1
-            elif sinks or kept:
-                # Deleting a session that never started an action crashes durable-rules 2.0.28
-                # (see SINK in the compiler); the catch-all rule guarantees one, so a new
-                # session without it is left alive (a leak, counted) rather than risking the
-                # process. A session that is not reused is deleted, and the next call of the
-                # stratum starts a new one under a new id.
-                dre.delete_state(handle, sid)
-                self.live_sessions -= 1
-                self._sids[slot] = str(next(self._sessions))
             else:
+                # A session that is not reused is deleted, and the next call of the stratum
+                # starts a new one under a new id. Deleting a session that never started an
+                # action crashes durable-rules 2.0.28 (see SINK in the compiler); the catch-all
+                # rule guarantees one, so a new session without it is left alive (a leak,
+                # counted) rather than risking the process, as is one that cannot be deleted.
                 self._sids[slot] = str(next(self._sessions))
-        if sinks != len(facts):
-            raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
+                if started or kept:
+                    with contextlib.suppress(Exception):  # the call's own error goes on
+                        dre.delete_state(handle, sid)
+                        self.live_sessions -= 1
         # a rule whose condition has an OR fires once per matching branch: count it once
         return list(dict.fromkeys(fired))

@@ -157,17 +157,33 @@ def engine_floor(requests: list[bytes], rounds: int, ev: evaluator.Evaluator) ->
     cpu = 0.0
     for r in range(rounds):
         name = f"floor{r}"  # one session per ruleset, reused as the engine reuses its own
-        t = time.thread_time()
-        for handle, n, parts in sessions:
-            text = f'"sid":"{name}"'.join(parts)
-            _, state = (dre.assert_fact if n == 1 else dre.assert_facts)(handle, text)
-            result = dre.start_action_for_state(handle, state)
-            while result:
-                result = dre.complete_and_start_action(handle, state)
-            (dre.retract_fact if n == 1 else dre.retract_facts)(handle, text)
-        cpu += time.thread_time() - t
-        for handle in {h for h, _, _ in sessions}:  # each started actions: safe to delete
-            dre.delete_state(handle, name)
+        # what the engine retracts: each fact by its id alone (u0, u1)
+        retractions = [
+            "["
+            + ",".join(f'{{"id":"u{i}","sid":"{name}"}}' for i in range(f.count('"id":"u')))
+            + "]"
+            if n == 2
+            else f'{{"id":"u0","sid":"{name}"}}'
+            for _, n, f in recorded
+        ]
+        used: set[int] = set()
+        try:
+            t = time.thread_time()
+            for (handle, n, parts), retraction in zip(sessions, retractions, strict=True):
+                used.add(handle)
+                text = f'"sid":"{name}"'.join(parts)
+                _, state = (dre.assert_fact if n == 1 else dre.assert_facts)(handle, text)
+                result = dre.start_action_for_state(handle, state)
+                while result:
+                    result = dre.complete_and_start_action(handle, state)
+                (dre.retract_fact if n == 1 else dre.retract_facts)(handle, retraction)
+                # the engine's checks that the session is empty
+                dre.start_action_for_state(handle, state)
+                dre.get_facts(handle, name)
+            cpu += time.thread_time() - t
+        finally:
+            for handle in used:  # each started actions: safe to delete
+                dre.delete_state(handle, name)
     calls = len(requests) * rounds
     return {
         "durable_rules_us_per_call": round(cpu / calls * 1e6, 1),

@@ -166,51 +166,75 @@ def test_random_cases_in_sequence_on_one_engine_agree_with_the_reference() -> No
         ev.close()
 
 
-@pytest.mark.parametrize("failure", ["action", "retraction"])
+FAILURES = ["action", "retraction raises", "retraction leaves the fact", "twice"]
+
+
+@pytest.mark.parametrize("failure", FAILURES)
 def test_a_session_that_fails_is_deleted_and_the_next_call_starts_a_new_one(
     failure: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A session whose actions fail, or whose facts cannot be retracted, is not reused: it is
-    deleted (no session leaks), the stratum gets a new session id, and the next call gives the
-    answer a fresh engine gives."""
+    """A session whose actions fail, whose retraction fails, or that still holds its fact
+    after the retraction is not reused: it is deleted (no session leaks), the stratum gets a
+    new session id, the next call gives the answer a fresh engine gives, and the engine
+    closes cleanly, also after two failures in a row."""
     import durable_rules_engine as dre
 
     from cdss.errors import EngineFailure
     from tests.conftest import PERONEAL_CASE, case_facts
 
     ev = Evaluator.from_directory()
+    closed = False
     try:
         case = case_facts(PERONEAL_CASE)
         expected = ev.evaluate(case)
         sids = list(ev.engine._sids)
-        if failure == "action":
-            real = dre.complete_and_start_action
+        real, real_retract = dre.complete_and_start_action, dre.retract_fact
+        for _ in range(2 if failure == "twice" else 1):
+            if failure in ("action", "twice"):
 
-            def fail(handle: int, state: int) -> Any:
-                monkeypatch.setattr(dre, "complete_and_start_action", real)
-                raise RuntimeError("boom")
+                def fail(handle: int, state: int) -> Any:
+                    monkeypatch.setattr(dre, "complete_and_start_action", real)
+                    raise RuntimeError("boom")
 
-            monkeypatch.setattr(dre, "complete_and_start_action", fail)
-            with pytest.raises(EngineFailure, match="stratum 1"):
-                ev.evaluate(case)
-        else:
-            real_retract = dre.retract_fact
+                monkeypatch.setattr(dre, "complete_and_start_action", fail)
+                with pytest.raises(EngineFailure, match="stratum 1"):
+                    ev.evaluate(case)
+            elif failure == "retraction raises":
 
-            def refuse(handle: int, fact: str) -> Any:
-                monkeypatch.setattr(dre, "retract_fact", real_retract)
-                real_retract(handle, fact)
-                return (1, 0)
+                def raise_once(handle: int, fact: str) -> Any:
+                    monkeypatch.setattr(dre, "retract_fact", real_retract)
+                    raise RuntimeError("boom")
 
-            monkeypatch.setattr(dre, "retract_fact", refuse)
-            assert ev.evaluate(case) == expected  # this call's firings were read already
-        assert ev.engine.live_sessions == 0
-        assert ev.engine._sids[0] != sids[0]  # stratum 1's session was deleted
-        assert ev.engine._sids[1:] == sids[1:] or failure == "action"
+                monkeypatch.setattr(dre, "retract_fact", raise_once)
+                with pytest.raises(EngineFailure, match="stratum 1"):
+                    ev.evaluate(case)
+            else:
+
+                def keep_once(handle: int, fact: str) -> Any:
+                    monkeypatch.setattr(dre, "retract_fact", real_retract)
+                    return (0, 0)  # "retracted", and the fact is still there
+
+                monkeypatch.setattr(dre, "retract_fact", keep_once)
+                assert ev.evaluate(case) == expected  # this call's firings were read already
+            assert ev.engine.live_sessions == 0
+            assert ev.engine.kept_sessions == len(ev.compiled.strata) - 1  # not stratum 1's
+            assert ev.engine._sids[0] != sids[0]  # stratum 1's session was deleted
+            sids[0] = ev.engine._sids[0]
+            if failure not in {"action", "twice"}:
+                assert ev.engine._sids[1:] == sids[1:]
         assert ev.evaluate(case) == expected
         assert ev.engine.live_sessions == 0
         assert ev.engine.kept_sessions == len(ev.compiled.strata)
-    finally:
+        handles, kept = list(ev.engine._handles), list(ev.engine._sids)
         ev.close()
+        closed = True
+        assert ev.engine.kept_sessions == 0
+        for handle, sid in zip(handles, kept, strict=True):  # the rulesets are gone too
+            with pytest.raises(Exception):  # noqa: B017, PT011 - the C extension's own type
+                dre.get_facts(handle, sid)
+    finally:
+        if not closed:
+            ev.close()
 
 
 def test_both_legs_share_one_session_per_stratum(evaluator: Evaluator) -> None:
@@ -472,3 +496,43 @@ def test_a_stratum_reading_the_engines_own_properties_is_refused(
     changed = dataclasses.replace(compiled, strata=(first, *compiled.strata[1:]))
     with pytest.raises(EngineFailure, match="stratum 1 reads a property named id or sid"):
         Engine(changed)
+
+
+def test_a_stratum_durable_rules_rejects_is_named_and_the_others_are_freed(
+    evaluator: Evaluator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When durable-rules refuses the second stratum's ruleset, the engine says which stratum,
+    and deletes the ruleset it had already created for the first."""
+    import dataclasses
+
+    import durable_rules_engine as dre
+
+    from cdss.engine import Engine
+    from cdss.errors import EngineFailure
+
+    compiled = evaluator.compiled
+    second = compiled.strata[1]
+    broken = dataclasses.replace(
+        second, definition={**second.definition, "bogus": {"all": [{"m": {"$zz": {"a": 1}}}]}}
+    )
+    changed = dataclasses.replace(compiled, strata=(compiled.strata[0], broken))
+    created: list[int] = []
+    deleted: list[int] = []
+    real_create, real_delete = dre.create_ruleset, dre.delete_ruleset
+
+    def create(name: str, definition: str) -> Any:
+        handle = real_create(name, definition)
+        created.append(handle)
+        return handle
+
+    def delete(handle: int) -> Any:
+        deleted.append(handle)
+        return real_delete(handle)
+
+    monkeypatch.setattr(dre, "create_ruleset", create)
+    monkeypatch.setattr(dre, "delete_ruleset", delete)
+    with pytest.raises(EngineFailure, match="durable-rules rejected stratum 2"):
+        Engine(changed)
+    assert created
+    assert created[0] in deleted  # the first stratum's ruleset (the rest are the probes')
+    assert sorted(created) == sorted(deleted)
