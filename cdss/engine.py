@@ -108,6 +108,30 @@ def encoded(prop: str, value: Any) -> str:
     return f'"{prop}":{text},'
 
 
+MAX_UNITS = 2  # facts per session: one per affected leg (cdss.flatten.build_units)
+
+
+def fact_ending(sid: str, unit: int) -> str:
+    """What closes the fact of unit 0 or 1 in session sid: the id it is retracted by (u0,
+    u1), and the session id."""
+    return f'"id":"u{unit}","sid":"{sid}"}}'
+
+
+def retraction(sid: str, units: int) -> str:
+    """The message that retracts the facts of `units` units from session sid, by id alone."""
+    ids = [f'{{"id":"u{n}","sid":"{sid}"}}' for n in range(units)]
+    return ids[0] if units == 1 else "[" + ",".join(ids) + "]"
+
+
+def _attempt(call: Callable[..., Any], *args: Any) -> list[Exception]:
+    """Call, and return the failure (if any) instead of raising it."""
+    try:
+        call(*args)
+    except Exception as exc:  # noqa: BLE001 - the caller reports it after the others
+        return [exc]
+    return []
+
+
 class Engine:
     """Owns the durable-rules rulesets of one compiled rule base."""
 
@@ -117,9 +141,15 @@ class Engine:
         self._sessions = itertools.count(1)
         tag = next(_ruleset_ids)
         self._handles: list[int] = []
-        # per stratum: the session id in use, and whether an empty session of it is kept
-        self._sids = [str(next(self._sessions)) for _ in compiled.strata]
-        self._kept = [False for _ in compiled.strata]
+        # per stratum: the session id in use, whether an empty session of it is kept, and the
+        # fact endings and retraction messages naming it (per unit count), made when it changes
+        count = len(compiled.strata)
+        self._sids = [""] * count
+        self._endings: list[tuple[str, ...]] = [()] * count
+        self._retractions: list[tuple[str, ...]] = [()] * count
+        self._kept = [False] * count
+        for slot in range(count):
+            self._new_session(slot)
         self.live_sessions = 0  # sessions holding a call's facts, or lost (0 between calls)
         self.sessions_run = 0  # stratum sessions run, all calls (what the counters read)
         for stratum in compiled.strata:  # the engine writes these two into every fact
@@ -139,6 +169,14 @@ class Engine:
         # durable rule name, built here, is the sort key of a (name, unit) pair plus the unit
         self._order = {name: (r.index * 2 + r.mirrored) * 2 for name, r in compiled.by_name.items()}
 
+    def _new_session(self, slot: int) -> None:
+        """A new session id for the stratum in `slot` (its session is created by the next
+        assert), with the endings of its facts and its retraction messages."""
+        sid = str(next(self._sessions))
+        self._sids[slot] = sid
+        self._endings[slot] = tuple(fact_ending(sid, n) for n in range(MAX_UNITS))
+        self._retractions[slot] = tuple(retraction(sid, n) for n in range(1, MAX_UNITS + 1))
+
     @property
     def kept_sessions(self) -> int:
         """Empty sessions kept for reuse, at most one per stratum."""
@@ -149,19 +187,14 @@ class Engine:
         and the rulesets; every one is attempted, whatever fails before it."""
         with self._lock:
             handles, self._handles = self._handles, []
-            failures = []
+            failures: list[Exception] = []
             for i, h in enumerate(handles):
-                try:
-                    if self._kept[i]:  # each started actions before: safe to delete
-                        self._kept[i] = False
-                        dre.delete_state(h, self._sids[i])
-                finally:
-                    try:
-                        dre.delete_ruleset(h)
-                    except Exception as exc:  # noqa: BLE001 - the others are still deleted
-                        failures.append(exc)
+                if self._kept[i]:  # each started actions before: safe to delete
+                    self._kept[i] = False
+                    failures += _attempt(dre.delete_state, h, self._sids[i])
+                failures += _attempt(dre.delete_ruleset, h)
             if failures:
-                raise EngineFailure(f"durable-rules could not delete a ruleset: {failures[0]}")
+                raise EngineFailure(f"durable-rules could not delete a session: {failures[0]}")
 
     def run(
         self, units: list[Unit], cause_props: CauseProps | None
@@ -209,17 +242,14 @@ class Engine:
         """One session of one stratum: every unit's fact (its encoded properties that the
         stratum reads, see `encoded`) asserted, the (rule, unit) pairs that fired read off the
         action queue, and the facts retracted, leaving the session empty for the next call."""
-        sid = self._sids[slot]
-        read = stratum.props
-        # each unit's fact has an id of its own (u0, u1), so that it is retracted by id alone
+        if len(units) > MAX_UNITS:
+            raise EngineFailure(f"{len(units)} units in one session (at most {MAX_UNITS})")
+        sid, endings, read = self._sids[slot], self._endings[slot], stratum.props
+        single = len(units) == 1
         facts = [
-            "{"
-            + "".join([piece for k, piece in pieces.items() if k in read])
-            + f'"id":"u{n}","sid":"{sid}"}}'
+            "{" + "".join([piece for k, piece in pieces.items() if k in read]) + endings[n]
             for n, pieces in enumerate(units)
         ]
-        batch = facts[0] if len(facts) == 1 else "[" + ",".join(facts) + "]"
-        ids = [f'{{"id":"u{n}","sid":"{sid}"}}' for n in range(len(facts))]
         fired: list[tuple[str, int]] = []
         sinks = 0
         kept, started, emptied = self._kept[slot], False, False
@@ -227,10 +257,10 @@ class Engine:
         self.live_sessions += 1
         self.sessions_run += 1
         try:
-            if len(facts) == 1:
-                code, state = dre.assert_fact(handle, batch)
+            if single:
+                code, state = dre.assert_fact(handle, facts[0])
             else:
-                code, state = dre.assert_facts(handle, batch)
+                code, state = dre.assert_facts(handle, "[" + ",".join(facts) + "]")
             if code not in (0, 1):  # 1: handled by no rule (the sink prevents it)
                 raise EngineFailure(f"durable-rules refused a fact (code {code})")
             result = dre.start_action_for_state(handle, state)
@@ -241,14 +271,12 @@ class Engine:
                 if name == SINK_NAME:
                     sinks += 1
                 else:
-                    fired.append((name, _unit(message) if len(facts) > 1 else 0))
+                    fired.append((name, 0 if single else _unit(message)))
                 message = dre.complete_and_start_action(handle, state)
             if sinks != len(facts):
                 raise EngineFailure(f"the catch-all rule of stratum {stratum.index} did not fire")
-            if len(facts) == 1:
-                code, _ = dre.retract_fact(handle, ids[0])
-            else:
-                code, _ = dre.retract_facts(handle, "[" + ",".join(ids) + "]")
+            retract = dre.retract_fact if single else dre.retract_facts
+            code, _ = retract(handle, self._retractions[slot][len(facts) - 1])
             # every rule tests properties of the one fact: a retraction fires nothing; a
             # session that holds a fact or has anything to do after it is not reused
             emptied = (
@@ -270,7 +298,7 @@ class Engine:
                 # action crashes durable-rules 2.0.28 (see SINK in the compiler); the catch-all
                 # rule guarantees one, so a new session without it is left alive (a leak,
                 # counted) rather than risking the process, as is one that cannot be deleted.
-                self._sids[slot] = str(next(self._sessions))
+                self._new_session(slot)
                 if started or kept:
                     with contextlib.suppress(Exception):  # the call's own error goes on
                         dre.delete_state(handle, sid)

@@ -130,9 +130,9 @@ def breakdown(
 def engine_floor(requests: list[bytes], rounds: int, ev: evaluator.Evaluator) -> dict[str, Any]:
     """What durable-rules alone costs per call: the sessions of every call of the mix (the
     facts the engine asserted, recorded in one pass), replayed in call order through the same
-    rulesets (assert, action loop, retract, one kept session per ruleset as the engine keeps
-    them), with no Python around them but the loop. The
-    floor under the engine stage that no change outside durable-rules can lower."""
+    rulesets (assert, action loop, retraction by id, one kept session per ruleset, as the
+    engine does), with no Python around them but the loop. The floor under the engine stage
+    that no change outside durable-rules can lower."""
     import durable_rules_engine as dre
 
     recorded: list[tuple[int, int, str]] = []  # (handle, facts in the session, JSON)
@@ -154,18 +154,10 @@ def engine_floor(requests: list[bytes], rounds: int, ev: evaluator.Evaluator) ->
         dre.assert_fact, dre.assert_facts = original
     sid = re.compile(r'"sid":"[0-9]+"')
     sessions = [(h, n, sid.split(f)) for h, n, f in recorded]  # each fact's session id cut out
+    name = "floor"  # one session per ruleset, reused as the engine reuses its own
+    retractions = [engine.retraction(name, f.count('"id":"u')) for _, _, f in recorded]
     cpu = 0.0
-    for r in range(rounds):
-        name = f"floor{r}"  # one session per ruleset, reused as the engine reuses its own
-        # what the engine retracts: each fact by its id alone (u0, u1)
-        retractions = [
-            "["
-            + ",".join(f'{{"id":"u{i}","sid":"{name}"}}' for i in range(f.count('"id":"u')))
-            + "]"
-            if n == 2
-            else f'{{"id":"u0","sid":"{name}"}}'
-            for _, n, f in recorded
-        ]
+    for _ in range(rounds):
         used: set[int] = set()
         try:
             t = time.thread_time()
