@@ -535,3 +535,37 @@ def test_a_stratum_durable_rules_rejects_is_named_and_the_others_are_freed(
         Engine(changed)
     assert created  # the first stratum's ruleset, and the probes naming the culprits
     assert sorted(created) == sorted(deleted)
+
+
+def test_each_kind_of_leaf_compiles_to_the_test_it_holds() -> None:
+    """Every leaf operator, compiled alone into a predicate and a matcher, tests what
+    Leaf.holds tests, on absent, equal, smaller and larger values and on other types."""
+    import itertools
+
+    from cdss.rulebase.compiled_conditions import matcher, predicate
+    from cdss.rulebase.conditions import Leaf
+    from cdss.rulebase.refs import fact_ref
+
+    ref, other = fact_ref("patient.age_years"), fact_ref("history.a")
+    leaves = [
+        Leaf(ref, "x", "known", True),
+        Leaf(ref, "x", "known", False),
+        Leaf(ref, "x", "is", True),
+        Leaf(ref, "x", "is", False),
+        Leaf(ref, "x", "eq", 50),
+        Leaf(ref, "x", "eq", "LEFT"),
+        Leaf(ref, "x", "in", ("LEFT", "RIGHT")),
+        Leaf(ref, "x", "in", frozenset({50, 60})),
+        Leaf(ref, "x", "has", True),
+        *(Leaf(ref, "x", op, 50) for op in ("le", "lt", "ge", "gt")),
+        *(Leaf(ref, "x", f"{op}_fact", None, other, "y") for op in ("le", "lt", "ge", "gt")),
+    ]
+    values = [None, True, False, 0, 1, 49, 50, 50.0, 51, "LEFT", "BOTH"]
+    for leaf in leaves:
+        test, match = predicate(leaf), matcher(leaf)
+        for x, y in itertools.product(values, [None, 49, 50, 51]):
+            if isinstance(x, str) and leaf.op[:2] in ("le", "lt", "ge", "gt"):
+                continue  # an ordering of a string and a number is refused at load
+            props = {k: v for k, v in (("x", x), ("y", y)) if v is not None}
+            assert test(props) is leaf.holds(props), (leaf.op, leaf.value, props)
+            assert match(props) == ([(leaf, True)] if leaf.holds(props) else []), (leaf, props)
