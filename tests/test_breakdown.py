@@ -50,3 +50,8 @@ def test_breakdown_times_every_stage() -> None:
     assert all(out[stage] > 0 for stage in stages), out
     assert out["calls"] == len(REQUESTS)
     assert out["sessions_per_call"] == len(ev.engine.compiled.strata)
+    # the slowest tenth: the same stages, from the calls that cost the most in all
+    slowest = out["slowest_tenth"]
+    assert slowest["calls"] == max(1, len(REQUESTS) // 10)
+    assert slowest.keys() == {*stages, "parse", "whatifs", "serialise", "total_cpu_us", "calls"}
+    assert slowest["total_cpu_us"] >= out["total_cpu_us"]
