@@ -7,12 +7,22 @@ WORKDIR /src
 COPY pyproject.toml constraints.txt README.md ./
 COPY cdss ./cdss
 COPY rules ./rules
+COPY scripts/build_native.py ./scripts/
 RUN python -m pip wheel --no-cache-dir -c constraints.txt --wheel-dir /wheels .
+# The hot path compiled with mypyc (cdss/native.py, `make native`), from these sources and for
+# this interpreter: mypy and the stubs it checks them with are needed here only.
+RUN python -m pip install --no-cache-dir -c constraints.txt /wheels/*.whl \
+        mypy setuptools types-PyYAML types-protobuf grpc-stubs \
+    && python scripts/build_native.py --into /native
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 cdss
 COPY --from=build /wheels /wheels
 RUN python -m pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+# where cdss/native.py looks (sys.prefix/cdss-native); the build fails if the installed
+# package is not the one the modules were compiled from (CDSS_NATIVE=1 refuses to import)
+COPY --from=build /native /usr/local/cdss-native
+RUN CDSS_NATIVE=1 python -c "import cdss.native as n; print(n.status().describe())"
 WORKDIR /app
 COPY rules ./rules
 USER cdss

@@ -173,6 +173,36 @@ def test_hidden_files_and_caches_are_not_sources(tmp_path: Path) -> None:
     assert "sources changed" in str(native.check(build, package)[0])
 
 
+def test_the_installed_wheel_holds_the_sources_a_build_is_checked_against(tmp_path: Path) -> None:
+    """The Docker image compiles the checkout and installs the wheel (Dockerfile): its build is
+    used only if the package the wheel installs has the checkout's very sources. A module or
+    stub the wheel leaves out (a package missing from pyproject's list) would silently turn
+    the compiled hot path off there."""
+    import shutil
+    import zipfile
+
+    src = tmp_path / "src"  # what the Dockerfile copies into its build stage
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    for name in ("cdss", "rules"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "wheel"), str(src)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "installed")
+    installed = tmp_path / "installed" / "cdss"
+    assert [p.relative_to(installed) for p in native.sources(installed)] == [
+        p.relative_to(native.PACKAGE) for p in native.sources()
+    ]
+    assert native.sources_digest(installed) == native.sources_digest()
+
+
 @pytest.mark.parametrize(("value", "expected"), [("", "auto"), (" 0 ", "off"), ("1", "required")])
 def test_the_choice_is_read_strictly(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: str
