@@ -20,9 +20,11 @@ RUN useradd --system --uid 10001 cdss
 COPY --from=build /wheels /wheels
 RUN python -m pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 # where cdss/native.py looks (sys.prefix/cdss-native); the build fails if the installed
-# package is not the one the modules were compiled from (CDSS_NATIVE=1 refuses to import)
+# package is not the one the modules were compiled from (CDSS_NATIVE=1 refuses to import) or
+# if a compiled module cannot be imported here (each is imported, not only mypyc's library)
 COPY --from=build /native /usr/local/cdss-native
-RUN CDSS_NATIVE=1 python -c "import cdss.native as n; print(n.status().describe())"
+RUN CDSS_NATIVE=1 python -c "import importlib, cdss.native as n; \
+[importlib.import_module(m) for m in n.HOT_MODULES]; print(n.status().describe())"
 WORKDIR /app
 COPY rules ./rules
 USER cdss

@@ -175,9 +175,9 @@ def test_hidden_files_and_caches_are_not_sources(tmp_path: Path) -> None:
 
 def test_the_installed_wheel_holds_the_sources_a_build_is_checked_against(tmp_path: Path) -> None:
     """The Docker image compiles the checkout and installs the wheel (Dockerfile): its build is
-    used only if the package the wheel installs has the checkout's very sources. A module or
-    stub the wheel leaves out (a package missing from pyproject's list) would silently turn
-    the compiled hot path off there."""
+    used only if the package the wheel installs has the checkout's very sources. A module the
+    wheel leaves out (a package missing from pyproject's list) would turn the compiled hot
+    path off there."""
     import shutil
     import zipfile
 
@@ -312,9 +312,11 @@ def test_compiled_answers_equal_the_sources_for_every_case_at_every_level(
 def test_golden_hostile_input_and_engine_tests_pass_on_the_compiled_modules() -> None:
     """The tests that hold the answers to account, run again on the compiled modules: the
     golden and safety cases over gRPC, fuzzing with arbitrary and malformed input, bad input,
-    the detail levels, the safety properties and the engine's equivalence with plain Python."""
+    the detail levels, the safety properties and the engine's equivalence with plain Python;
+    and the rule catalogue, whose wording calls compiled helpers (make docs runs it compiled)."""
     _needs_build()
     files = [
+        "tests/test_catalogue.py",
         "tests/test_golden_cases.py",
         "tests/test_fuzz.py",
         "tests/test_bad_input.py",

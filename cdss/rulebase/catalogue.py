@@ -26,6 +26,12 @@ from cdss.rulebase.refs import RefKind
 WORDS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
 
+def _value(v: object) -> str:
+    """A condition's value as a clinician reads it: a contract code by its clinical name, a
+    number (an MRC grade, a day count) as it is."""
+    return display(v) if isinstance(v, str) else str(v)
+
+
 def leaf_words(leaf: Leaf) -> str:
     ref, v = leaf.ref, leaf.value
     label = fact_label(ref)
@@ -35,13 +41,13 @@ def leaf_words(leaf: Leaf) -> str:
         a, b = ref.causes
         text = f"{display(a)} and {display(b)} lead the differential, unresolved (close call)"
     elif leaf.op == "has":
-        text = f"{label} {display(v)}"
+        text = f"{label} {_value(v)}"
     elif leaf.op == "is":
         text = f"{label}: {'yes' if v else 'no'}"
     elif leaf.op == "eq":
-        text = f"{label} = {display(v)}"
+        text = f"{label} = {_value(v)}"
     elif leaf.op == "in":
-        text = f"{label} is {' or '.join(display(x) for x in v)}"
+        text = f"{label} is {' or '.join(_value(x) for x in v)}"
     elif leaf.op in WORDS:
         if ref.kind is RefKind.CAUSE and ref.field == "rank":
             place = "first" if v == 1 else f"in the top {v}"
