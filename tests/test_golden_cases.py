@@ -77,6 +77,19 @@ KNOWN_SAFETY_MISSES = {
         "the contract has no cause category for limb ischaemia, so the differential still puts "
         "a peroneal palsy first beside the EMERGENCY limb-ischaemia alert"
     ),
+    "safety_s3_04_rivaroxaban_sudden_umn_foot_drop_ct_normal": (
+        "the acute-stroke emergency asks for brain imaging but not for CT angiography, which "
+        "NICE NG128 adds when thrombectomy might be indicated; the blind reviewer asks for it"
+    ),
+    "safety_s3_06_aspirin_sudden_umn_foot_drop_facial_palsy_2h": (
+        "the acute-stroke emergency asks for CT of the brain but not for CT angiography, which "
+        "NICE NG128 adds when thrombectomy might be indicated; the blind reviewer asks for it"
+    ),
+    "safety_s3_08_apixaban_tibialis_anterior_rupture_mimic": (
+        "R217a asks (URGENT) for hip and knee strength in any anticoagulated foot drop where they "
+        "are unrecorded, even when a tendon rupture explains it; the blind reviewer expects no "
+        "haematoma alert at all"
+    ),
 }
 
 
