@@ -78,12 +78,14 @@ KNOWN_SAFETY_MISSES = {
         "a peroneal palsy first beside the EMERGENCY limb-ischaemia alert"
     ),
     "safety_s3_04_rivaroxaban_sudden_umn_foot_drop_ct_normal": (
-        "the acute-stroke emergency asks for brain imaging but not for CT angiography, which "
-        "NICE NG128 adds when thrombectomy might be indicated; the blind reviewer asks for it"
+        "the acute-stroke emergency (R202) names CT angiography in its action only 'if "
+        "thrombectomy is considered' and does not list it as a test; the blind reviewer asks "
+        "for it (NICE NG128, thrombectomy)"
     ),
     "safety_s3_06_aspirin_sudden_umn_foot_drop_facial_palsy_2h": (
-        "the acute-stroke emergency asks for CT of the brain but not for CT angiography, which "
-        "NICE NG128 adds when thrombectomy might be indicated; the blind reviewer asks for it"
+        "the acute-stroke emergency (R202) names CT angiography in its action only 'if "
+        "thrombectomy is considered' and does not list it as a test; the blind reviewer asks "
+        "for it (NICE NG128, thrombectomy)"
     ),
     "safety_s3_08_apixaban_tibialis_anterior_rupture_mimic": (
         "R217a asks (URGENT) for hip and knee strength in any anticoagulated foot drop where they "
